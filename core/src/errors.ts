@@ -1,0 +1,62 @@
+/**
+ * Named errors. Callers and tests switch on `.name`, never on the message.
+ *
+ * Input checks on raw bytes (wrong lengths, wrong types) throw the built-in
+ * `TypeError`/`RangeError`; the classes below are protocol failures.
+ */
+
+function named (name: string): new (message: string) => Error {
+  const NamedError = class extends Error {
+    constructor (message: string) {
+      super(message)
+      this.name = name
+    }
+  }
+  Object.defineProperty(NamedError, 'name', { value: name })
+  return NamedError
+}
+
+/** A signature did not verify: bundle, device list, SIWE message, sender-key message */
+export class InvalidSignatureError extends named('InvalidSignatureError') {}
+
+/** A public key is malformed or low-order (X25519 result would be all zero) */
+export class InvalidPublicKeyError extends named('InvalidPublicKeyError') {}
+
+/** An AEAD tag did not verify: the bytes were altered or the key is wrong */
+export class DecryptionError extends named('DecryptionError') {}
+
+/** Bytes that do not parse as the structure they claim to be */
+export class MalformedMessageError extends named('MalformedMessageError') {}
+
+/** A message was larger than the protocol allows */
+export class MessageTooLargeError extends named('MessageTooLargeError') {}
+
+/** A version or type byte this implementation does not speak */
+export class UnsupportedVersionError extends named('UnsupportedVersionError') {}
+
+/** The message key was already used (a replay or a duplicate) or has been evicted */
+export class DuplicateMessageError extends named('DuplicateMessageError') {}
+
+/** A message would skip more chain steps than MAX_FORWARD_JUMP */
+export class TooManySkippedMessagesError extends named('TooManySkippedMessagesError') {}
+
+/** A prekey envelope names a prekey this device does not have (or a one-time prekey already used) */
+export class UnknownPrekeyError extends named('UnknownPrekeyError') {}
+
+/** No session matches an incoming message */
+export class UnknownSessionError extends named('UnknownSessionError') {}
+
+/** A device list or prekey bundle is inconsistent (wrong user, unknown device, stale version...) */
+export class InvalidRecordError extends named('InvalidRecordError') {}
+
+/** A Sign-In with Ethereum authorization is not the one Hypha expects (wrong chain, address, statement...) */
+export class InvalidSiweMessageError extends named('InvalidSiweMessageError') {}
+
+/** A user id that is neither a valid did:key (Ed25519) nor a did:pkh (eip155:1) */
+export class InvalidUserIdError extends named('InvalidUserIdError') {}
+
+/** A backup could not be opened with the passphrase given (or it was altered) */
+export class WrongPassphraseError extends named('WrongPassphraseError') {}
+
+/** A backup file that is not a Hypha backup, or has parameters out of bounds */
+export class InvalidBackupError extends named('InvalidBackupError') {}
