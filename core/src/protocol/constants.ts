@@ -31,6 +31,9 @@ export const MAX_SKIPPED_MESSAGE_KEYS = 2_000
 /** A message that would advance a chain by more than this many steps is rejected */
 export const MAX_FORWARD_JUMP = 25_000
 
+/** Remote ratchet keys of finished chains remembered per session, to tell a late replay (DuplicateMessageError) from a new chain */
+export const MAX_PREVIOUS_CHAINS = 128
+
 /** Bytes of the recipient's ratchet key repeated in each ratchet message so it finds the session */
 export const RATCHET_HINT_LENGTH = 4
 
@@ -66,7 +69,7 @@ export const BACKUP_SCRYPT_LOG_N = 17
 export const BACKUP_SCRYPT_R = 8
 export const BACKUP_SCRYPT_P = 1
 export const MIN_BACKUP_SCRYPT_LOG_N = 15
-export const MAX_BACKUP_SCRYPT_LOG_N = 20
+export const MAX_BACKUP_SCRYPT_LOG_N = 18
 export const BACKUP_SALT_LENGTH = 32
 
 /** Largest backup file read */

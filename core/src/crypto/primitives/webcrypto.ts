@@ -1,3 +1,4 @@
+import { equalBytes } from '@noble/ciphers/utils.js'
 import { base64url } from 'multiformats/bases/base64'
 import { assertBytes, lowOrder } from './checks.ts'
 import type { Curves } from './index.ts'
@@ -18,21 +19,25 @@ function buffer (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Imported private keys, cached by the identity of the secret's Uint8Array:
- * long-lived keys (device keys, ratchet keys) are imported once. Weak, so a
+ * Imported private keys, cached by the identity of the secret's Uint8Array
+ * (long-lived keys such as device and ratchet keys are imported once), and
+ * checked against a copy of the bytes they were imported from: a secret
+ * overwritten in place is imported again, never served stale. Weak, so a
  * dropped secret takes its CryptoKey with it.
  */
-const signingKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>()
-const dhKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>()
+interface CachedKey { bytes: Uint8Array, key: Promise<CryptoKey> }
+const signingKeys = new WeakMap<Uint8Array, CachedKey>()
+const dhKeys = new WeakMap<Uint8Array, CachedKey>()
 
-function cached (cache: WeakMap<Uint8Array, Promise<CryptoKey>>, secret: Uint8Array, load: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  let key = cache.get(secret)
-  if (key == null) {
-    key = load()
-    cache.set(secret, key)
-    key.catch(() => cache.delete(secret))
+function cached (cache: WeakMap<Uint8Array, CachedKey>, secret: Uint8Array, load: () => Promise<CryptoKey>): Promise<CryptoKey> {
+  const hit = cache.get(secret)
+  if (hit != null && equalBytes(hit.bytes, secret)) {
+    return hit.key
   }
-  return key
+  const entry = { bytes: Uint8Array.from(secret), key: load() }
+  cache.set(secret, entry)
+  entry.key.catch(() => cache.delete(secret))
+  return entry.key
 }
 
 async function publicFromJwk (subtle: SubtleCrypto, algorithm: string, prefix: Uint8Array, secret: Uint8Array): Promise<Uint8Array> {

@@ -1,0 +1,51 @@
+/**
+ * Symmetric-key chains shared by the Double Ratchet and sender keys: stepping
+ * a chain forward within MAX_FORWARD_JUMP and keeping at most
+ * MAX_SKIPPED_MESSAGE_KEYS skipped keys (Signal's bounds).
+ */
+
+import { TooManySkippedMessagesError } from '../errors.ts'
+import { MAX_FORWARD_JUMP, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
+import { wipe } from '../utils/bytes.ts'
+import { kdfChain } from './kdf.ts'
+
+export function checkJump (from: number, to: number, what: string): void {
+  if (to - from > MAX_FORWARD_JUMP) {
+    throw new TooManySkippedMessagesError(`${what} would skip ${to - from} keys, more than ${MAX_FORWARD_JUMP}`)
+  }
+}
+
+/**
+ * Advances a chain from message `from` to message `to`, returning the chain
+ * key for `to` and the keys of the messages in between (only the newest
+ * MAX_SKIPPED_MESSAGE_KEYS: older ones could not be kept anyway).
+ */
+export function advance (chainKey: Uint8Array, dh: string, from: number, to: number, what: string): { chainKey: Uint8Array, skipped: Array<[string, Uint8Array]> } {
+  checkJump(from, to, what)
+  const skipped: Array<[string, Uint8Array]> = []
+  let ck = chainKey
+  for (let i = from; i < to; i++) {
+    const step = kdfChain(ck)
+    if (to - i <= MAX_SKIPPED_MESSAGE_KEYS) skipped.push([`${dh}:${i}`, step.messageKey])
+    ck = step.chainKey
+  }
+  return { chainKey: ck, skipped }
+}
+
+/** `advance` to message `n`, then the key of message `n` itself */
+export function runChain (chainKey: Uint8Array, dh: string, from: number, n: number): { chainKey: Uint8Array, messageKey: Uint8Array, skipped: Array<[string, Uint8Array]> } {
+  const run = advance(chainKey, dh, from, n, `message ${n}`)
+  const last = kdfChain(run.chainKey)
+  return { chainKey: last.chainKey, messageKey: last.messageKey, skipped: run.skipped }
+}
+
+/** Adds skipped keys, evicting the oldest beyond MAX_SKIPPED_MESSAGE_KEYS */
+export function storeSkipped (skipped: Map<string, Uint8Array>, entries: Array<[string, Uint8Array]>): void {
+  for (const [k, v] of entries) skipped.set(k, v)
+  while (skipped.size > MAX_SKIPPED_MESSAGE_KEYS) {
+    const oldest = skipped.keys().next().value as string
+    wipe(skipped.get(oldest))
+    skipped.delete(oldest)
+  }
+}
+

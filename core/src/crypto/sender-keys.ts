@@ -1,0 +1,169 @@
+/**
+ * Sender keys for groups (PROTOCOL.md "Sender keys"): each member has a chain
+ * key and an Ed25519 signing key; one encryption reaches every member of a
+ * group topic. The distribution message travels over the pairwise 1:1
+ * sessions. A sender-key message:
+ *
+ * ```
+ * 0x03 | key id (4, big-endian) | varint iteration | nonce (24) | ciphertext || tag (16) | signature (64)
+ * ```
+ *
+ * The signature (by the member's sender signing key, over the context
+ * "hypha/v1/sender-key-message" and every byte before it) is checked before
+ * anything else, so members cannot forge each other's messages.
+ */
+
+import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
+import { DuplicateMessageError, InvalidSignatureError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
+import { KEY_LENGTH, MAX_ENVELOPE_BYTES, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
+import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
+import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
+import { generateEd25519, signWithContext, verifyWithContext } from '../identity/keys.ts'
+import { open, seal } from './aead.ts'
+import { runChain, storeSkipped } from './chain.ts'
+import { kdfChain } from './kdf.ts'
+import { systemRandom } from './random.ts'
+import type { KeyPair } from '../identity/keys.ts'
+import type { RandomSource } from './random.ts'
+
+export const SENDER_KEY_MESSAGE_TYPE = 0x03
+export const SENDER_KEY_CONTEXT = utf8ToBytes('hypha/v1/sender-key-message')
+const HEADER_MIN = 1 + 4 + 1
+
+export interface SenderKeyHeader {
+  keyId: number
+  iteration: number
+}
+
+function encodeSenderHeader (keyId: number, iteration: number): Uint8Array {
+  return concat([Uint8Array.of(SENDER_KEY_MESSAGE_TYPE), uint32be(keyId), encodeVarint(iteration)])
+}
+
+/** Reads the key id and iteration of a sender-key message (to pick the member's receiver) */
+export function parseSenderKeyMessage (bytes: Uint8Array): { header: SenderKeyHeader, headerLength: number } {
+  if (bytes.length > MAX_ENVELOPE_BYTES) throw new MessageTooLargeError(`sender-key message of ${bytes.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`)
+  if (bytes.length === 0 || bytes[0] !== SENDER_KEY_MESSAGE_TYPE) throw new UnsupportedVersionError(`not a sender-key message (type ${bytes[0]})`)
+  if (bytes.length < HEADER_MIN + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`)
+  const keyId = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0)
+  let iteration: number
+  try {
+    iteration = decodeVarint(bytes, 5)
+  } catch {
+    throw new MalformedMessageError('sender-key message iteration is not a varint')
+  }
+  if (!Number.isSafeInteger(iteration) || iteration > 0xffffffff) throw new MalformedMessageError('sender-key message iteration out of range')
+  const headerLength = 5 + encodingLength(iteration)
+  if (bytes.length < headerLength + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`)
+  return { header: { keyId, iteration }, headerLength }
+}
+
+/** This member's own sender key for one group */
+export class SenderKey {
+  readonly keyId: number
+  private chainKey: Uint8Array
+  private iteration: number
+  private readonly signing: KeyPair
+  private readonly random: RandomSource
+
+  private constructor (keyId: number, chainKey: Uint8Array, iteration: number, signing: KeyPair, random: RandomSource) {
+    this.keyId = keyId
+    this.chainKey = chainKey
+    this.iteration = iteration
+    this.signing = signing
+    this.random = random
+  }
+
+  /** A fresh sender key: random id, chain key and signing key. Rotate by creating a new one. */
+  static async create (random: RandomSource = systemRandom): Promise<SenderKey> {
+    const id = random(4)
+    const keyId = new DataView(id.buffer, id.byteOffset, 4).getUint32(0)
+    const chainKey = random(KEY_LENGTH)
+    return new SenderKey(keyId, chainKey, 0, await generateEd25519(random), random)
+  }
+
+  /** What the other members need to read this member's messages from now on (encoded SenderKeyDistribution) */
+  distribution (): Uint8Array {
+    return SenderKeyDistribution.encode({
+      keyId: this.keyId,
+      iteration: this.iteration,
+      chainKey: own(this.chainKey),
+      signingKey: own(this.signing.publicKey)
+    })
+  }
+
+  async encrypt (plaintext: Uint8Array): Promise<Uint8Array> {
+    const { chainKey, messageKey } = kdfChain(this.chainKey)
+    const header = encodeSenderHeader(this.keyId, this.iteration)
+    wipe(this.chainKey)
+    this.chainKey = chainKey
+    this.iteration++
+    const body = seal(messageKey, plaintext, header, this.random)
+    wipe(messageKey)
+    const signed = concat([header, body])
+    return concat([signed, await signWithContext(this.signing.secretKey, SENDER_KEY_CONTEXT, signed)])
+  }
+}
+
+/** Another member's sender key, as received in its distribution message */
+export class SenderKeyReceiver {
+  readonly keyId: number
+  readonly signingKey: Uint8Array
+  private chainKey: Uint8Array
+  private iteration: number
+  private readonly skipped = new Map<string, Uint8Array>()
+
+  private constructor (distribution: SenderKeyDistribution) {
+    this.keyId = distribution.keyId
+    this.signingKey = distribution.signingKey
+    this.chainKey = distribution.chainKey
+    this.iteration = distribution.iteration
+  }
+
+  static fromDistribution (bytes: Uint8Array): SenderKeyReceiver {
+    let d: SenderKeyDistribution
+    try {
+      d = SenderKeyDistribution.decode(bytes)
+    } catch (err: any) {
+      throw new MalformedMessageError(`sender key distribution does not decode: ${err.message}`)
+    }
+    if (d.chainKey.length !== KEY_LENGTH) throw new MalformedMessageError(`sender chain key must be 32 bytes, got length=${d.chainKey.length}`)
+    if (d.signingKey.length !== PUBLIC_KEY_LENGTH) throw new MalformedMessageError(`sender signing key must be 32 bytes, got length=${d.signingKey.length}`)
+    return new SenderKeyReceiver(d)
+  }
+
+  /**
+   * Verifies and decrypts. InvalidSignatureError for a forged or altered
+   * message, DuplicateMessageError for a replay, TooManySkippedMessagesError,
+   * DecryptionError.
+   */
+  async decrypt (bytes: Uint8Array): Promise<Uint8Array> {
+    const { header, headerLength } = parseSenderKeyMessage(bytes)
+    if (header.keyId !== this.keyId) throw new MalformedMessageError(`sender-key message is for key ${header.keyId}, not ${this.keyId}`)
+    const signed = bytes.subarray(0, bytes.length - SIGNATURE_LENGTH)
+    const signature = bytes.subarray(bytes.length - SIGNATURE_LENGTH)
+    if (!(await verifyWithContext(signature, SENDER_KEY_CONTEXT, signed, this.signingKey))) {
+      throw new InvalidSignatureError('sender-key message signature does not verify')
+    }
+    const headerBytes = bytes.subarray(0, headerLength)
+    const body = signed.subarray(headerLength)
+    const storedKey = `${this.keyId}:${header.iteration}`
+    const stored = this.skipped.get(storedKey)
+    if (stored != null) {
+      const plaintext = open(stored, body, headerBytes)
+      this.skipped.delete(storedKey)
+      wipe(stored)
+      return plaintext
+    }
+    if (header.iteration < this.iteration) {
+      throw new DuplicateMessageError(`sender-key message ${header.iteration} was already received (or its key expired)`)
+    }
+    const run = runChain(this.chainKey, String(this.keyId), this.iteration, header.iteration)
+    const plaintext = open(run.messageKey, body, headerBytes)
+    wipe(run.messageKey)
+    this.chainKey = run.chainKey
+    this.iteration = header.iteration + 1
+    storeSkipped(this.skipped, run.skipped)
+    return plaintext
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * All the sessions of one device: picks the session for an outgoing message,
+ * routes an incoming envelope to its session (or accepts a new one), and
+ * rejects replays of prekey envelopes.
+ *
+ * In memory; the store issue persists the same state.
+ */
+
+import { DecryptionError, DuplicateMessageError, MessageTooLargeError, MalformedMessageError, UnknownSessionError, UnsupportedVersionError } from '../errors.ts'
+import { MAX_ENVELOPE_BYTES, MAX_SEEN_BASE_KEYS } from '../protocol/constants.ts'
+import { hex } from '../utils/bytes.ts'
+import { RATCHET_MESSAGE_TYPE, parseRatchetMessage } from './ratchet.ts'
+import { PREKEY_ENVELOPE_TYPE, acceptSession, decodePrekeyEnvelope, initiateSession } from './session.ts'
+import type { VerifiedBundle } from './prekeys.ts'
+import type { LocalDevice, PrekeyStore, RemoteDevice, Session, SessionOptions } from './session.ts'
+
+/** Sessions kept per remote device: the newest is used to send; older ones still decrypt late messages */
+export const MAX_SESSIONS_PER_DEVICE = 4
+
+export interface DecryptedMessage {
+  plaintext: Uint8Array
+  /** The device that sent it, authenticated by the session */
+  sender: RemoteDevice
+  /** True when this message started a new session */
+  newSession: boolean
+}
+
+export class SessionManager {
+  private readonly self: LocalDevice
+  private readonly prekeys: PrekeyStore
+  private readonly options: SessionOptions
+  /** remote device signing key (hex) -> sessions, most recently used first */
+  private readonly byDevice = new Map<string, Session[]>()
+  /** base keys (hex) of accepted prekey envelopes, oldest first */
+  private readonly seenBaseKeys = new Map<string, Session>()
+
+  constructor (self: LocalDevice, prekeys: PrekeyStore, options: SessionOptions = {}) {
+    this.self = self
+    this.prekeys = prekeys
+    this.options = options
+  }
+
+  /** The session used to send to this device, if any */
+  session (remoteSigningKey: Uint8Array): Session | undefined {
+    return this.byDevice.get(hex(remoteSigningKey))?.[0]
+  }
+
+  /** Starts a session from a verified bundle; it becomes the one used to send */
+  async initiate (bundle: VerifiedBundle): Promise<Session> {
+    const session = await initiateSession(this.self, bundle, this.options)
+    this.promote(session)
+    return session
+  }
+
+  /** Encrypts for a device with an existing session; UnknownSessionError when there is none */
+  async encrypt (remoteSigningKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+    const session = this.session(remoteSigningKey)
+    if (session == null) throw new UnknownSessionError('no session with this device: fetch its bundle and initiate one')
+    return session.encrypt(plaintext)
+  }
+
+  /**
+   * Decrypts any 1:1 envelope. Typed errors: MessageTooLargeError,
+   * UnsupportedVersionError, MalformedMessageError, UnknownSessionError,
+   * UnknownPrekeyError, DecryptionError, DuplicateMessageError,
+   * TooManySkippedMessagesError, InvalidSignatureError/InvalidRecordError
+   * (a bad sender certificate).
+   */
+  async decrypt (envelope: Uint8Array): Promise<DecryptedMessage> {
+    if (envelope.length > MAX_ENVELOPE_BYTES) {
+      throw new MessageTooLargeError(`envelope of ${envelope.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`)
+    }
+    if (envelope.length === 0) throw new MalformedMessageError('empty envelope')
+    if (envelope[0] === PREKEY_ENVELOPE_TYPE) return this.decryptPrekey(envelope)
+    if (envelope[0] === RATCHET_MESSAGE_TYPE) return this.decryptRatchet(envelope)
+    throw new UnsupportedVersionError(`unknown envelope type 0x${envelope[0].toString(16).padStart(2, '0')}`)
+  }
+
+  private async decryptPrekey (envelope: Uint8Array): Promise<DecryptedMessage> {
+    const parsed = decodePrekeyEnvelope(envelope)
+    const known = this.seenBaseKeys.get(hex(parsed.baseKey))
+    if (known != null) {
+      // a later prekey envelope of a session we have, or a replay: the ratchet tells which
+      const plaintext = await known.decrypt(parsed.message)
+      this.promote(known)
+      return { plaintext, sender: known.remote, newSession: false }
+    }
+    const accepted = await acceptSession(this.self, this.prekeys, envelope, this.options)
+    this.seenBaseKeys.set(hex(parsed.baseKey), accepted.session)
+    while (this.seenBaseKeys.size > MAX_SEEN_BASE_KEYS) {
+      this.seenBaseKeys.delete(this.seenBaseKeys.keys().next().value as string)
+    }
+    this.promote(accepted.session)
+    return { plaintext: accepted.plaintext, sender: accepted.session.remote, newSession: true }
+  }
+
+  private async decryptRatchet (envelope: Uint8Array): Promise<DecryptedMessage> {
+    const { header } = parseRatchetMessage(envelope)
+    let lastError: Error | undefined
+    for (const sessions of this.byDevice.values()) {
+      for (const session of sessions) {
+        if (!session.recognizes(header)) continue
+        try {
+          const plaintext = await session.decrypt(envelope)
+          this.promote(session)
+          return { plaintext, sender: session.remote, newSession: false }
+        } catch (err: any) {
+          // a 4-byte hint can collide: keep looking, report the most telling error
+          if (lastError == null || err.name === DuplicateMessageError.name || !(err instanceof DecryptionError)) lastError = err
+        }
+      }
+    }
+    throw lastError ?? new UnknownSessionError('no session matches this message')
+  }
+
+  private promote (session: Session): void {
+    const key = hex(session.remote.signingKey)
+    const list = (this.byDevice.get(key) ?? []).filter(s => s !== session)
+    list.unshift(session)
+    if (list.length > MAX_SESSIONS_PER_DEVICE) list.length = MAX_SESSIONS_PER_DEVICE
+    this.byDevice.set(key, list)
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * @packageDocumentation
+ *
+ * Hypha's core: identities (did:key key pairs and did:pkh Ethereum wallets),
+ * device lists, safety numbers and encrypted backups; the PQXDH-style hybrid
+ * handshake (X25519 + ML-KEM-768), the Double Ratchet, sealed prekey
+ * envelopes and group sender keys. Isomorphic: the same code runs in Node.js
+ * and in a browser tab. PROTOCOL.md (repository root) gives every byte.
+ *
+ * @example
+ *
+ * ```TypeScript
+ * import { createIdentity, currentBundle, localDevice, prekeyStore, verifyBundle, verifyDeviceList, SessionManager } from '@hypha/core'
+ *
+ * const alice = await createIdentity({ name: 'Alice' })
+ * const bob = await createIdentity({ name: 'Bob' })
+ *
+ * // Alice fetched Bob's device list and bundle (from the DHT, later) and checks them
+ * const bobDevices = await verifyDeviceList(bob.deviceList, bob.userId)
+ * const bundle = await verifyBundle(currentBundle(bob), bobDevices)
+ *
+ * const aliceSessions = new SessionManager(localDevice(alice), prekeyStore(alice))
+ * const bobSessions = new SessionManager(localDevice(bob), prekeyStore(bob))
+ *
+ * await aliceSessions.initiate(bundle)
+ * const envelope = await aliceSessions.encrypt(bundle.signingKey, new TextEncoder().encode('hello'))
+ * const { plaintext, sender } = await bobSessions.decrypt(envelope)
+ * // sender.userId === alice.userId
+ * ```
+ */
+
+export * from './errors.ts'
+export * as constants from './protocol/constants.ts'
+
+export { curves, nobleCurves, webCryptoCurves } from './crypto/primitives/index.ts'
+export type { Curves } from './crypto/primitives/index.ts'
+export { seal, open, SEAL_OVERHEAD } from './crypto/aead.ts'
+export { systemRandom } from './crypto/random.ts'
+export type { RandomSource } from './crypto/random.ts'
+
+export { parseUserId, didKeyFromPublicKey, didPkhFromAddress, checksumAddress } from './identity/did.ts'
+export type { ParsedUserId } from './identity/did.ts'
+export {
+  createKeyPairAccount, keyPairAccountFromSecret, walletAccount, walletAccountFromUserId, generateDeviceKeys,
+  signDeviceList, authorizeDeviceList, verifyDeviceList, findDevice, encodeSignedDeviceList, decodeSignedDeviceList
+} from './identity/device.ts'
+export type { Account, KeyPairAccount, WalletAccount, WalletSigner, DeviceKeys, DeviceRecordFields, VerifiedDeviceList } from './identity/device.ts'
+export { renderSiweMessage, verifySiweProof, recoverPersonalSigner, personalMessageHash, deviceListResource } from './identity/siwe.ts'
+export type { SiweFields, SiweProofFields } from './identity/siwe.ts'
+export { fingerprint, safetyNumber, formatSafetyNumber, safetyQrPayload, verifySafetyQr } from './identity/fingerprint.ts'
+export { createIdentity, createWalletIdentity, checkIdentity, localDevice, currentBundle, prekeyStore } from './identity/identity.ts'
+export type { LocalIdentity, CreateIdentityOptions } from './identity/identity.ts'
+export { exportBackup, importBackup } from './identity/backup.ts'
+export type { ExportBackupOptions } from './identity/backup.ts'
+export type { KeyPair } from './identity/keys.ts'
+
+export { createBundle, encodeBundle, decodeBundle, verifyBundle, generateSignedPrekey, generateKemPrekey, generateOneTimePrekeys } from './crypto/prekeys.ts'
+export type { VerifiedBundle, SignedX25519Prekey, SignedKemPrekey, OneTimePrekey } from './crypto/prekeys.ts'
+export { Session, initiateSession, acceptSession, PREKEY_ENVELOPE_TYPE } from './crypto/session.ts'
+export type { LocalDevice, PrekeyStore, RemoteDevice, SessionOptions, AcceptedSession } from './crypto/session.ts'
+export { SessionManager, MAX_SESSIONS_PER_DEVICE } from './crypto/sessions.ts'
+export type { DecryptedMessage } from './crypto/sessions.ts'
+export { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from './crypto/ratchet.ts'
+export { SenderKey, SenderKeyReceiver, parseSenderKeyMessage, SENDER_KEY_MESSAGE_TYPE } from './crypto/sender-keys.ts'

@@ -1,0 +1,8 @@
+/**
+ * Node-only tests (they read files with node:fs). aegir's node target runs
+ * `test/node.*ts` and `test/**\/*.spec.*ts`; it does not glob `*.node.ts`, so
+ * they are imported here.
+ */
+
+import './crypto/wycheproof-curves.node.ts'
+import './crypto/wycheproof-symmetric.node.ts'
