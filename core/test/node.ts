@@ -6,3 +6,4 @@
 
 import './crypto/wycheproof-curves.node.ts'
 import './crypto/wycheproof-symmetric.node.ts'
+import './protocol/vectors.node.ts'
