@@ -26,7 +26,7 @@ export function advance (chainKey: Uint8Array, dh: string, from: number, to: num
   let ck = chainKey
   for (let i = from; i < to; i++) {
     const step = kdfChain(ck)
-    if (to - i <= MAX_SKIPPED_MESSAGE_KEYS) skipped.push([`${dh}:${i}`, step.messageKey])
+    if (to - i <= MAX_SKIPPED_MESSAGE_KEYS) { skipped.push([`${dh}:${i}`, step.messageKey]) }
     ck = step.chainKey
   }
   return { chainKey: ck, skipped }
@@ -41,11 +41,10 @@ export function runChain (chainKey: Uint8Array, dh: string, from: number, n: num
 
 /** Adds skipped keys, evicting the oldest beyond MAX_SKIPPED_MESSAGE_KEYS */
 export function storeSkipped (skipped: Map<string, Uint8Array>, entries: Array<[string, Uint8Array]>): void {
-  for (const [k, v] of entries) skipped.set(k, v)
+  for (const [k, v] of entries) { skipped.set(k, v) }
   while (skipped.size > MAX_SKIPPED_MESSAGE_KEYS) {
     const oldest = skipped.keys().next().value as string
     wipe(skipped.get(oldest))
     skipped.delete(oldest)
   }
 }
-

@@ -3,18 +3,18 @@
  * so others can start a session while it is offline.
  */
 
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { ml_kem768 as mlKem768 } from '@noble/post-quantum/ml-kem.js'
 import { InvalidRecordError, InvalidSignatureError } from '../errors.ts'
+import { findDevice } from '../identity/device.ts'
+import { generateX25519, signWithContext, verifyWithContext, x25519KeyPair } from '../identity/keys.ts'
 import { KEM_PUBLIC_KEY_LENGTH, KEM_SEED_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/constants.ts'
 import { PrekeyBundle } from '../protocol/pb/identity.ts'
 import { concat, constantTimeEqual, own, uint32be } from '../utils/bytes.ts'
-import { findDevice } from '../identity/device.ts'
-import { generateX25519, signWithContext, verifyWithContext, x25519KeyPair } from '../identity/keys.ts'
 import { systemRandom } from './random.ts'
+import type { RandomSource } from './random.ts'
 import type { DeviceKeys, VerifiedDeviceList } from '../identity/device.ts'
 import type { KeyPair } from '../identity/keys.ts'
-import type { RandomSource } from './random.ts'
 
 export const SIGNED_PREKEY_CONTEXT = utf8ToBytes('hypha/v1/signed-prekey')
 export const KEM_PREKEY_CONTEXT = utf8ToBytes('hypha/v1/kem-prekey')
@@ -57,8 +57,8 @@ export async function signedPrekeyFromSecret (device: DeviceKeys, id: number, se
 }
 
 export async function kemPrekeyFromSeed (device: DeviceKeys, id: number, seed: Uint8Array): Promise<SignedKemPrekey> {
-  if (seed.length !== KEM_SEED_LENGTH) throw new TypeError(`expected ML-KEM seed of length ${KEM_SEED_LENGTH}, got length=${seed.length}`)
-  const { publicKey, secretKey } = ml_kem768.keygen(seed)
+  if (seed.length !== KEM_SEED_LENGTH) { throw new TypeError(`expected ML-KEM seed of length ${KEM_SEED_LENGTH}, got length=${seed.length}`) }
+  const { publicKey, secretKey } = mlKem768.keygen(seed)
   const signature = await signWithContext(device.signing.secretKey, KEM_PREKEY_CONTEXT, prekeyMessage(id, publicKey))
   return { id, seed, publicKey, secretKey, signature }
 }
@@ -69,7 +69,7 @@ export async function generateKemPrekey (device: DeviceKeys, id: number, random:
 
 export async function generateOneTimePrekeys (firstId: number, count: number, random: RandomSource = systemRandom): Promise<OneTimePrekey[]> {
   const out: OneTimePrekey[] = []
-  for (let i = 0; i < count; i++) out.push({ id: firstId + i, keyPair: await generateX25519(random) })
+  for (let i = 0; i < count; i++) { out.push({ id: firstId + i, keyPair: await generateX25519(random) }) }
   return out
 }
 
@@ -112,23 +112,23 @@ export interface VerifiedBundle {
  * verified against the account), and the device signed both prekeys.
  */
 export async function verifyBundle (bundle: PrekeyBundle, deviceList: VerifiedDeviceList): Promise<VerifiedBundle> {
-  if (bundle.userId !== deviceList.userId) throw new InvalidRecordError(`bundle is for ${bundle.userId}, device list for ${deviceList.userId}`)
+  if (bundle.userId !== deviceList.userId) { throw new InvalidRecordError(`bundle is for ${bundle.userId}, device list for ${deviceList.userId}`) }
   const device = findDevice(deviceList, bundle.signingKey)
-  if (device == null) throw new InvalidRecordError('bundle device is not in the account\'s device list')
-  if (!constantTimeEqual(device.identityKey, bundle.identityKey)) throw new InvalidRecordError('bundle identity key differs from the device list')
+  if (device == null) { throw new InvalidRecordError('bundle device is not in the account\'s device list') }
+  if (!constantTimeEqual(device.identityKey, bundle.identityKey)) { throw new InvalidRecordError('bundle identity key differs from the device list') }
   const spk = bundle.signedPrekey
   const kem = bundle.kemPrekey
-  if (spk == null || kem == null) throw new InvalidRecordError('bundle lacks a signed prekey or a KEM prekey')
-  if (spk.publicKey.length !== PUBLIC_KEY_LENGTH || spk.signature.length !== SIGNATURE_LENGTH) throw new InvalidRecordError('signed prekey has wrong lengths')
-  if (kem.publicKey.length !== KEM_PUBLIC_KEY_LENGTH || kem.signature.length !== SIGNATURE_LENGTH) throw new InvalidRecordError('KEM prekey has wrong lengths')
+  if (spk == null || kem == null) { throw new InvalidRecordError('bundle lacks a signed prekey or a KEM prekey') }
+  if (spk.publicKey.length !== PUBLIC_KEY_LENGTH || spk.signature.length !== SIGNATURE_LENGTH) { throw new InvalidRecordError('signed prekey has wrong lengths') }
+  if (kem.publicKey.length !== KEM_PUBLIC_KEY_LENGTH || kem.signature.length !== SIGNATURE_LENGTH) { throw new InvalidRecordError('KEM prekey has wrong lengths') }
   const otk = bundle.oneTimePrekey
-  if (otk != null && otk.publicKey.length !== PUBLIC_KEY_LENGTH) throw new InvalidRecordError('one-time prekey has wrong length')
+  if (otk != null && otk.publicKey.length !== PUBLIC_KEY_LENGTH) { throw new InvalidRecordError('one-time prekey has wrong length') }
   const [spkOk, kemOk] = await Promise.all([
     verifyWithContext(spk.signature, SIGNED_PREKEY_CONTEXT, prekeyMessage(spk.id, spk.publicKey), bundle.signingKey),
     verifyWithContext(kem.signature, KEM_PREKEY_CONTEXT, prekeyMessage(kem.id, kem.publicKey), bundle.signingKey)
   ])
-  if (!spkOk) throw new InvalidSignatureError('signed prekey signature does not verify')
-  if (!kemOk) throw new InvalidSignatureError('KEM prekey signature does not verify')
+  if (!spkOk) { throw new InvalidSignatureError('signed prekey signature does not verify') }
+  if (!kemOk) { throw new InvalidSignatureError('KEM prekey signature does not verify') }
   return {
     userId: bundle.userId,
     signingKey: bundle.signingKey,

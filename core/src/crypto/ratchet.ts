@@ -19,16 +19,16 @@
  */
 
 import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
-import { DecryptionError, DuplicateMessageError, MalformedMessageError, TooManySkippedMessagesError, UnsupportedVersionError } from '../errors.ts'
+import { DecryptionError, DuplicateMessageError, MalformedMessageError, UnsupportedVersionError } from '../errors.ts'
+import { generateX25519 } from '../identity/keys.ts'
 import { MAX_PREVIOUS_CHAINS, NONCE_LENGTH, PUBLIC_KEY_LENGTH, RATCHET_HINT_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
 import { concat, constantTimeEqual, hex, wipe } from '../utils/bytes.ts'
-import { generateX25519 } from '../identity/keys.ts'
 import { open, seal } from './aead.ts'
 import { advance, checkJump, runChain, storeSkipped } from './chain.ts'
 import { kdfChain, kdfRoot } from './kdf.ts'
 import { curves } from './primitives/index.ts'
-import type { KeyPair } from '../identity/keys.ts'
 import type { RandomSource } from './random.ts'
+import type { KeyPair } from '../identity/keys.ts'
 
 export const RATCHET_MESSAGE_TYPE = 0x02
 
@@ -138,9 +138,9 @@ export function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, rand
 
 /** Would this session's keys decrypt `header`? (a cheap check by key bytes, no crypto) */
 export function recognizes (state: RatchetState, header: RatchetHeader): boolean {
-  if (state.dhr != null && constantTimeEqual(header.dh, state.dhr)) return true
+  if (state.dhr != null && constantTimeEqual(header.dh, state.dhr)) { return true }
   const dh = hex(header.dh)
-  if (state.skipped.has(`${dh}:${header.n}`) || state.previous.includes(dh)) return true
+  if (state.skipped.has(`${dh}:${header.n}`) || state.previous.includes(dh)) { return true }
   return constantTimeEqual(header.hint, state.dhs.publicKey.subarray(0, RATCHET_HINT_LENGTH))
 }
 
@@ -192,7 +192,7 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
   try {
     plaintext = open(run.messageKey, body, ad)
   } catch (err) {
-    if (err instanceof DecryptionError) throw new DecryptionError('message does not authenticate in this session')
+    if (err instanceof DecryptionError) { throw new DecryptionError('message does not authenticate in this session') }
     throw err
   }
   wipe(run.messageKey)
@@ -202,7 +202,7 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
   // commit
   if (state.dhr != null) {
     state.previous.push(hex(state.dhr))
-    if (state.previous.length > MAX_PREVIOUS_CHAINS) state.previous.shift()
+    if (state.previous.length > MAX_PREVIOUS_CHAINS) { state.previous.shift() }
   }
   storeSkipped(state.skipped, tail)
   storeSkipped(state.skipped, run.skipped)

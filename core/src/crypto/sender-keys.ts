@@ -16,16 +16,16 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
 import { DuplicateMessageError, InvalidSignatureError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
+import { generateEd25519, signWithContext, verifyWithContext } from '../identity/keys.ts'
 import { KEY_LENGTH, MAX_ENVELOPE_BYTES, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
 import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
-import { generateEd25519, signWithContext, verifyWithContext } from '../identity/keys.ts'
 import { open, seal } from './aead.ts'
 import { runChain, storeSkipped } from './chain.ts'
 import { kdfChain } from './kdf.ts'
 import { systemRandom } from './random.ts'
-import type { KeyPair } from '../identity/keys.ts'
 import type { RandomSource } from './random.ts'
+import type { KeyPair } from '../identity/keys.ts'
 
 export const SENDER_KEY_MESSAGE_TYPE = 0x03
 export const SENDER_KEY_CONTEXT = utf8ToBytes('hypha/v1/sender-key-message')
@@ -42,9 +42,9 @@ function encodeSenderHeader (keyId: number, iteration: number): Uint8Array {
 
 /** Reads the key id and iteration of a sender-key message (to pick the member's receiver) */
 export function parseSenderKeyMessage (bytes: Uint8Array): { header: SenderKeyHeader, headerLength: number } {
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new MessageTooLargeError(`sender-key message of ${bytes.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`)
-  if (bytes.length === 0 || bytes[0] !== SENDER_KEY_MESSAGE_TYPE) throw new UnsupportedVersionError(`not a sender-key message (type ${bytes[0]})`)
-  if (bytes.length < HEADER_MIN + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`)
+  if (bytes.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError(`sender-key message of ${bytes.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`) }
+  if (bytes.length === 0 || bytes[0] !== SENDER_KEY_MESSAGE_TYPE) { throw new UnsupportedVersionError(`not a sender-key message (type ${bytes[0]})`) }
+  if (bytes.length < HEADER_MIN + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) { throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`) }
   const keyId = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0)
   let iteration: number
   try {
@@ -52,9 +52,9 @@ export function parseSenderKeyMessage (bytes: Uint8Array): { header: SenderKeyHe
   } catch {
     throw new MalformedMessageError('sender-key message iteration is not a varint')
   }
-  if (!Number.isSafeInteger(iteration) || iteration > 0xffffffff) throw new MalformedMessageError('sender-key message iteration out of range')
+  if (!Number.isSafeInteger(iteration) || iteration > 0xffffffff) { throw new MalformedMessageError('sender-key message iteration out of range') }
   const headerLength = 5 + encodingLength(iteration)
-  if (bytes.length < headerLength + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`)
+  if (bytes.length < headerLength + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) { throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`) }
   return { header: { keyId, iteration }, headerLength }
 }
 
@@ -127,8 +127,8 @@ export class SenderKeyReceiver {
     } catch (err: any) {
       throw new MalformedMessageError(`sender key distribution does not decode: ${err.message}`)
     }
-    if (d.chainKey.length !== KEY_LENGTH) throw new MalformedMessageError(`sender chain key must be 32 bytes, got length=${d.chainKey.length}`)
-    if (d.signingKey.length !== PUBLIC_KEY_LENGTH) throw new MalformedMessageError(`sender signing key must be 32 bytes, got length=${d.signingKey.length}`)
+    if (d.chainKey.length !== KEY_LENGTH) { throw new MalformedMessageError(`sender chain key must be 32 bytes, got length=${d.chainKey.length}`) }
+    if (d.signingKey.length !== PUBLIC_KEY_LENGTH) { throw new MalformedMessageError(`sender signing key must be 32 bytes, got length=${d.signingKey.length}`) }
     return new SenderKeyReceiver(d)
   }
 
@@ -139,7 +139,7 @@ export class SenderKeyReceiver {
    */
   async decrypt (bytes: Uint8Array): Promise<Uint8Array> {
     const { header, headerLength } = parseSenderKeyMessage(bytes)
-    if (header.keyId !== this.keyId) throw new MalformedMessageError(`sender-key message is for key ${header.keyId}, not ${this.keyId}`)
+    if (header.keyId !== this.keyId) { throw new MalformedMessageError(`sender-key message is for key ${header.keyId}, not ${this.keyId}`) }
     const signed = bytes.subarray(0, bytes.length - SIGNATURE_LENGTH)
     const signature = bytes.subarray(bytes.length - SIGNATURE_LENGTH)
     if (!(await verifyWithContext(signature, SENDER_KEY_CONTEXT, signed, this.signingKey))) {

@@ -21,25 +21,25 @@
  * list travel inside `sealed_sender`, under K_seal, which only B can derive.
  */
 
-import { ml_kem768 } from '@noble/post-quantum/ml-kem.js'
+import { ml_kem768 as mlKem768 } from '@noble/post-quantum/ml-kem.js'
+import { equals } from 'uint8arrays/equals'
 import { DecryptionError, InvalidRecordError, MalformedMessageError, UnknownPrekeyError, UnsupportedVersionError } from '../errors.ts'
+import { findDevice, verifyDeviceList } from '../identity/device.ts'
+import { generateX25519 } from '../identity/keys.ts'
 import { KEM_CIPHERTEXT_LENGTH, MAX_ENVELOPE_BYTES, PUBLIC_KEY_LENGTH } from '../protocol/constants.ts'
 import { PrekeyEnvelope } from '../protocol/pb/envelope.ts'
 import { SenderCertificate } from '../protocol/pb/identity.ts'
-import { equals } from 'uint8arrays/equals'
 import { concat, own, wipe } from '../utils/bytes.ts'
-import { findDevice, verifyDeviceList } from '../identity/device.ts'
-import { generateX25519 } from '../identity/keys.ts'
 import { open, seal } from './aead.ts'
 import { hkdfSha256, INFO } from './kdf.ts'
 import { curves } from './primitives/index.ts'
-import { initiatorState, ratchetDecrypt, ratchetEncrypt, recognizes, responderState } from './ratchet.ts'
 import { systemRandom } from './random.ts'
+import { initiatorState, ratchetDecrypt, ratchetEncrypt, recognizes, responderState } from './ratchet.ts'
+import type { OneTimePrekey, SignedKemPrekey, SignedX25519Prekey, VerifiedBundle } from './prekeys.ts'
+import type { RandomSource } from './random.ts'
 import type { RatchetHeader, RatchetState } from './ratchet.ts'
 import type { DeviceKeys, VerifiedDeviceList } from '../identity/device.ts'
 import type { SignedDeviceList } from '../protocol/pb/identity.ts'
-import type { OneTimePrekey, SignedKemPrekey, SignedX25519Prekey, VerifiedBundle } from './prekeys.ts'
-import type { RandomSource } from './random.ts'
 
 export const PREKEY_ENVELOPE_TYPE = 0x01
 
@@ -106,7 +106,7 @@ export class Session {
   async encrypt (plaintext: Uint8Array): Promise<Uint8Array> {
     return this.serialize(() => {
       const message = ratchetEncrypt(this.state, plaintext, this.random)
-      if (this.pending == null) return message
+      if (this.pending == null) { return message }
       return encodePrekeyEnvelope({ ...this.pending, message: own(message) })
     })
   }
@@ -138,8 +138,8 @@ export function encodePrekeyEnvelope (envelope: PrekeyEnvelope): Uint8Array {
 }
 
 export function decodePrekeyEnvelope (bytes: Uint8Array): PrekeyEnvelope {
-  if (bytes.length === 0 || bytes[0] !== PREKEY_ENVELOPE_TYPE) throw new UnsupportedVersionError(`not a prekey envelope (type ${bytes[0]})`)
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new MalformedMessageError('prekey envelope too large')
+  if (bytes.length === 0 || bytes[0] !== PREKEY_ENVELOPE_TYPE) { throw new UnsupportedVersionError(`not a prekey envelope (type ${bytes[0]})`) }
+  if (bytes.length > MAX_ENVELOPE_BYTES) { throw new MalformedMessageError('prekey envelope too large') }
   let envelope: PrekeyEnvelope
   try {
     envelope = PrekeyEnvelope.decode(bytes.subarray(1))
@@ -147,9 +147,9 @@ export function decodePrekeyEnvelope (bytes: Uint8Array): PrekeyEnvelope {
     throw new MalformedMessageError(`prekey envelope does not decode: ${err.message}`)
   }
   // one encoding per envelope: protobuf decoders tolerate variants (wire types, field order)
-  if (!equals(PrekeyEnvelope.encode(envelope), bytes.subarray(1))) throw new MalformedMessageError('prekey envelope is not canonically encoded')
-  if (envelope.baseKey.length !== PUBLIC_KEY_LENGTH) throw new MalformedMessageError(`prekey envelope base key must be 32 bytes, got length=${envelope.baseKey.length}`)
-  if (envelope.kemCiphertext.length !== KEM_CIPHERTEXT_LENGTH) throw new MalformedMessageError(`prekey envelope KEM ciphertext must be ${KEM_CIPHERTEXT_LENGTH} bytes, got length=${envelope.kemCiphertext.length}`)
+  if (!equals(PrekeyEnvelope.encode(envelope), bytes.subarray(1))) { throw new MalformedMessageError('prekey envelope is not canonically encoded') }
+  if (envelope.baseKey.length !== PUBLIC_KEY_LENGTH) { throw new MalformedMessageError(`prekey envelope base key must be 32 bytes, got length=${envelope.baseKey.length}`) }
+  if (envelope.kemCiphertext.length !== KEM_CIPHERTEXT_LENGTH) { throw new MalformedMessageError(`prekey envelope KEM ciphertext must be ${KEM_CIPHERTEXT_LENGTH} bytes, got length=${envelope.kemCiphertext.length}`) }
   return envelope
 }
 
@@ -186,7 +186,7 @@ export async function initiateSession (self: LocalDevice, bundle: VerifiedBundle
     x.x25519(ek.secretKey, spk),
     bundle.oneTimePrekey == null ? undefined : x.x25519(ek.secretKey, bundle.oneTimePrekey.publicKey)
   ])
-  const { cipherText, sharedSecret } = ml_kem768.encapsulate(bundle.kemPrekey.publicKey, random(32))
+  const { cipherText, sharedSecret } = mlKem768.encapsulate(bundle.kemPrekey.publicKey, random(32))
   const sk = sharedKey(dh4 == null ? [dh1, dh2, dh3] : [dh1, dh2, dh3, dh4], sharedSecret)
   const kSeal = sealKey(ek.publicKey, spk, dh3, sharedSecret)
   const certificate = SenderCertificate.encode({ deviceList: self.deviceList, signingKey: own(self.keys.signing.publicKey) })
@@ -225,28 +225,28 @@ export interface AcceptedSession {
 export async function acceptSession (self: LocalDevice, prekeys: PrekeyStore, bytes: Uint8Array, options: SessionOptions = {}): Promise<AcceptedSession> {
   const envelope = decodePrekeyEnvelope(bytes)
   const spk = await prekeys.signedPrekey(envelope.signedPrekeyId)
-  if (spk == null) throw new UnknownPrekeyError(`no signed prekey ${envelope.signedPrekeyId}`)
+  if (spk == null) { throw new UnknownPrekeyError(`no signed prekey ${envelope.signedPrekeyId}`) }
   const kem = await prekeys.kemPrekey(envelope.kemPrekeyId)
-  if (kem == null) throw new UnknownPrekeyError(`no KEM prekey ${envelope.kemPrekeyId}`)
+  if (kem == null) { throw new UnknownPrekeyError(`no KEM prekey ${envelope.kemPrekeyId}`) }
   const opk = envelope.oneTimePrekeyId == null ? undefined : await prekeys.oneTimePrekey(envelope.oneTimePrekeyId)
-  if (envelope.oneTimePrekeyId != null && opk == null) throw new UnknownPrekeyError(`no one-time prekey ${envelope.oneTimePrekeyId} (already used?)`)
+  if (envelope.oneTimePrekeyId != null && opk == null) { throw new UnknownPrekeyError(`no one-time prekey ${envelope.oneTimePrekeyId} (already used?)`) }
 
   const x = await curves()
   const ek = envelope.baseKey
   const dh3 = await x.x25519(spk.keyPair.secretKey, ek)
-  const kemSecret = ml_kem768.decapsulate(envelope.kemCiphertext, kem.secretKey)
+  const kemSecret = mlKem768.decapsulate(envelope.kemCiphertext, kem.secretKey)
   const kSeal = sealKey(ek, spk.keyPair.publicKey, dh3, kemSecret)
   let certificate: SenderCertificate
   try {
     certificate = SenderCertificate.decode(open(kSeal, envelope.sealedSender, ek))
   } catch (err) {
-    if (err instanceof DecryptionError) throw new DecryptionError('sealed sender does not open: not for this device, or altered')
+    if (err instanceof DecryptionError) { throw new DecryptionError('sealed sender does not open: not for this device, or altered') }
     throw new MalformedMessageError('sealed sender certificate does not decode')
   }
-  if (certificate.deviceList == null) throw new InvalidRecordError('sender certificate has no device list')
+  if (certificate.deviceList == null) { throw new InvalidRecordError('sender certificate has no device list') }
   const senderDeviceList = await verifyDeviceList(certificate.deviceList)
   const device = findDevice(senderDeviceList, certificate.signingKey)
-  if (device == null) throw new InvalidRecordError('sender device is not in its account\'s device list')
+  if (device == null) { throw new InvalidRecordError('sender device is not in its account\'s device list') }
 
   const [dh1, dh2, dh4] = await Promise.all([
     x.x25519(spk.keyPair.secretKey, device.identityKey),
@@ -266,6 +266,6 @@ export async function acceptSession (self: LocalDevice, prekeys: PrekeyStore, by
     options
   )
   const plaintext = await session.decrypt(envelope.message)
-  if (opk != null) await prekeys.removeOneTimePrekey(opk.id)
+  if (opk != null) { await prekeys.removeOneTimePrekey(opk.id) }
   return { session, plaintext, senderDeviceList }
 }

@@ -55,7 +55,7 @@ export class SessionManager {
   /** Encrypts for a device with an existing session; UnknownSessionError when there is none */
   async encrypt (remoteSigningKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
     const session = this.session(remoteSigningKey)
-    if (session == null) throw new UnknownSessionError('no session with this device: fetch its bundle and initiate one')
+    if (session == null) { throw new UnknownSessionError('no session with this device: fetch its bundle and initiate one') }
     return session.encrypt(plaintext)
   }
 
@@ -70,9 +70,9 @@ export class SessionManager {
     if (envelope.length > MAX_ENVELOPE_BYTES) {
       throw new MessageTooLargeError(`envelope of ${envelope.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`)
     }
-    if (envelope.length === 0) throw new MalformedMessageError('empty envelope')
-    if (envelope[0] === PREKEY_ENVELOPE_TYPE) return this.decryptPrekey(envelope)
-    if (envelope[0] === RATCHET_MESSAGE_TYPE) return this.decryptRatchet(envelope)
+    if (envelope.length === 0) { throw new MalformedMessageError('empty envelope') }
+    if (envelope[0] === PREKEY_ENVELOPE_TYPE) { return this.decryptPrekey(envelope) }
+    if (envelope[0] === RATCHET_MESSAGE_TYPE) { return this.decryptRatchet(envelope) }
     throw new UnsupportedVersionError(`unknown envelope type 0x${envelope[0].toString(16).padStart(2, '0')}`)
   }
 
@@ -99,14 +99,14 @@ export class SessionManager {
     let lastError: Error | undefined
     for (const sessions of this.byDevice.values()) {
       for (const session of sessions) {
-        if (!session.recognizes(header)) continue
+        if (!session.recognizes(header)) { continue }
         try {
           const plaintext = await session.decrypt(envelope)
           this.promote(session)
           return { plaintext, sender: session.remote, newSession: false }
         } catch (err: any) {
           // a 4-byte hint can collide: keep looking, report the most telling error
-          if (lastError == null || err.name === DuplicateMessageError.name || !(err instanceof DecryptionError)) lastError = err
+          if (lastError == null || err.name === DuplicateMessageError.name || !(err instanceof DecryptionError)) { lastError = err }
         }
       }
     }
@@ -117,7 +117,7 @@ export class SessionManager {
     const key = hex(session.remote.signingKey)
     const list = (this.byDevice.get(key) ?? []).filter(s => s !== session)
     list.unshift(session)
-    if (list.length > MAX_SESSIONS_PER_DEVICE) list.length = MAX_SESSIONS_PER_DEVICE
+    if (list.length > MAX_SESSIONS_PER_DEVICE) { list.length = MAX_SESSIONS_PER_DEVICE }
     this.byDevice.set(key, list)
   }
 }

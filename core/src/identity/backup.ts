@@ -13,15 +13,15 @@
 
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { open, seal } from '../crypto/aead.ts'
+import { kemPrekeyFromSeed, signedPrekeyFromSecret } from '../crypto/prekeys.ts'
+import { systemRandom } from '../crypto/random.ts'
 import { DecryptionError, InvalidBackupError, InvalidRecordError, MalformedMessageError, WrongPassphraseError } from '../errors.ts'
 import {
   BACKUP_SALT_LENGTH, BACKUP_SCRYPT_LOG_N, BACKUP_SCRYPT_P, BACKUP_SCRYPT_R, KEM_SEED_LENGTH,
   MAX_BACKUP_BYTES, MAX_BACKUP_SCRYPT_LOG_N, MAX_DEVICES, MAX_ONE_TIME_PREKEYS, MIN_BACKUP_SCRYPT_LOG_N, SECRET_KEY_LENGTH
 } from '../protocol/constants.ts'
 import { BackupFile, BackupPayload } from '../protocol/pb/backup.ts'
-import { open, seal } from '../crypto/aead.ts'
-import { kemPrekeyFromSeed, signedPrekeyFromSecret } from '../crypto/prekeys.ts'
-import { systemRandom } from '../crypto/random.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
 import { decodeSignedDeviceList, encodeSignedDeviceList, keyPairAccountFromSecret, walletAccountFromUserId } from './device.ts'
 import { parseUserId } from './did.ts'
@@ -39,7 +39,7 @@ export interface ExportBackupOptions {
 }
 
 function passphraseBytes (passphrase: string): Uint8Array {
-  if (typeof passphrase !== 'string' || passphrase.length === 0) throw new RangeError('passphrase must be a non-empty string')
+  if (typeof passphrase !== 'string' || passphrase.length === 0) { throw new RangeError('passphrase must be a non-empty string') }
   return utf8ToBytes(passphrase.normalize('NFKC'))
 }
 
@@ -82,8 +82,8 @@ export async function exportBackup (identity: LocalIdentity, passphrase: string,
 }
 
 function decodeFile (bytes: Uint8Array): BackupFile {
-  if (bytes.length > MAX_BACKUP_BYTES) throw new InvalidBackupError(`backup of ${bytes.length} bytes is over the ${MAX_BACKUP_BYTES}-byte limit`)
-  if (bytes.length < BACKUP_MAGIC.length || !BACKUP_MAGIC.every((b, i) => bytes[i] === b)) throw new InvalidBackupError('not a Hypha backup file')
+  if (bytes.length > MAX_BACKUP_BYTES) { throw new InvalidBackupError(`backup of ${bytes.length} bytes is over the ${MAX_BACKUP_BYTES}-byte limit`) }
+  if (bytes.length < BACKUP_MAGIC.length || !BACKUP_MAGIC.every((b, i) => bytes[i] === b)) { throw new InvalidBackupError('not a Hypha backup file') }
   let file: BackupFile
   try {
     file = BackupFile.decode(bytes.subarray(BACKUP_MAGIC.length))
@@ -93,12 +93,12 @@ function decodeFile (bytes: Uint8Array): BackupFile {
   if (file.scryptLogN < MIN_BACKUP_SCRYPT_LOG_N || file.scryptLogN > MAX_BACKUP_SCRYPT_LOG_N || file.scryptR !== BACKUP_SCRYPT_R || file.scryptP !== BACKUP_SCRYPT_P) {
     throw new InvalidBackupError('backup scrypt parameters are out of the accepted range')
   }
-  if (file.salt.length !== BACKUP_SALT_LENGTH) throw new InvalidBackupError('backup salt must be 32 bytes')
+  if (file.salt.length !== BACKUP_SALT_LENGTH) { throw new InvalidBackupError('backup salt must be 32 bytes') }
   return file
 }
 
 function secret (bytes: Uint8Array, length: number, what: string): Uint8Array {
-  if (bytes.length !== length) throw new InvalidBackupError(`backup ${what} must be ${length} bytes`)
+  if (bytes.length !== length) { throw new InvalidBackupError(`backup ${what} must be ${length} bytes`) }
   return Uint8Array.from(bytes)
 }
 
@@ -114,7 +114,7 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
   try {
     payloadBytes = open(key, file.sealed, associatedData(file))
   } catch (err) {
-    if (err instanceof DecryptionError) throw new WrongPassphraseError('wrong passphrase (or the backup file was altered)')
+    if (err instanceof DecryptionError) { throw new WrongPassphraseError('wrong passphrase (or the backup file was altered)') }
     throw err
   } finally {
     wipe(key)
@@ -126,8 +126,8 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
     throw new InvalidBackupError(`backup payload does not decode: ${err.message}`)
   }
   const device = payload.devices[0]
-  if (device == null) throw new InvalidBackupError('backup holds no device')
-  if (device.oneTimePrekeys.length > MAX_ONE_TIME_PREKEYS) throw new InvalidBackupError('backup holds too many one-time prekeys')
+  if (device == null) { throw new InvalidBackupError('backup holds no device') }
+  if (device.oneTimePrekeys.length > MAX_ONE_TIME_PREKEYS) { throw new InvalidBackupError('backup holds too many one-time prekeys') }
   try {
     parseUserId(payload.userId)
     const keys = {
@@ -137,7 +137,7 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
     const account = payload.accountSecret != null
       ? await keyPairAccountFromSecret(secret(payload.accountSecret, SECRET_KEY_LENGTH, 'account secret'))
       : walletAccountFromUserId(payload.userId)
-    if (account.userId !== payload.userId) throw new InvalidBackupError('backup account secret does not match its user id')
+    if (account.userId !== payload.userId) { throw new InvalidBackupError('backup account secret does not match its user id') }
     const identity: LocalIdentity = {
       userId: payload.userId,
       name: payload.name,
@@ -148,11 +148,11 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
       kemPrekeys: await Promise.all(device.kemPrekeys.map(async k => kemPrekeyFromSeed(keys, k.id, secret(k.secret, KEM_SEED_LENGTH, 'KEM prekey seed')))),
       oneTimePrekeys: await Promise.all(device.oneTimePrekeys.map(async k => ({ id: k.id, keyPair: await x25519KeyPair(secret(k.secret, SECRET_KEY_LENGTH, 'one-time prekey')) })))
     }
-    if (identity.signedPrekeys.length === 0 || identity.kemPrekeys.length === 0) throw new InvalidBackupError('backup holds no signed prekeys')
+    if (identity.signedPrekeys.length === 0 || identity.kemPrekeys.length === 0) { throw new InvalidBackupError('backup holds no signed prekeys') }
     await checkIdentity(identity)
     return identity
   } catch (err: any) {
-    if (err instanceof InvalidBackupError) throw err
+    if (err instanceof InvalidBackupError) { throw err }
     if (err instanceof InvalidRecordError || err instanceof MalformedMessageError || err.name === 'InvalidSignatureError' || err.name === 'InvalidUserIdError') {
       throw new InvalidBackupError(`backup content is inconsistent: ${err.message}`)
     }

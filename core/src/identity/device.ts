@@ -7,10 +7,10 @@
  */
 
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { systemRandom } from '../crypto/random.ts'
 import { InvalidRecordError, InvalidSignatureError, MalformedMessageError } from '../errors.ts'
 import { MAX_DEVICE_LIST_BYTES, MAX_DEVICES, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/constants.ts'
 import { DeviceList, SignedDeviceList } from '../protocol/pb/identity.ts'
-import { systemRandom } from '../crypto/random.ts'
 import { hex, own } from '../utils/bytes.ts'
 import { checksumAddress, didKeyFromPublicKey, didPkhFromAddress, parseUserId } from './did.ts'
 import { ed25519KeyPair, generateEd25519, generateX25519, signWithContext, verifyWithContext } from './keys.ts'
@@ -83,7 +83,7 @@ export async function walletAccount (wallet: WalletSigner): Promise<WalletAccoun
 /** The account of a did:pkh user id (no secret: the wallet keeps it) */
 export function walletAccountFromUserId (userId: string): WalletAccount {
   const id = parseUserId(userId)
-  if (id.kind !== 'pkh') throw new TypeError('expected a did:pkh user id')
+  if (id.kind !== 'pkh') { throw new TypeError('expected a did:pkh user id') }
   return { kind: 'pkh', userId, address: id.address }
 }
 
@@ -146,7 +146,7 @@ export async function authorizeDeviceList (
  */
 export async function verifyDeviceList (signed: SignedDeviceList | Uint8Array, expectedUserId?: string): Promise<VerifiedDeviceList> {
   const record = signed instanceof Uint8Array ? decodeSignedDeviceList(signed) : signed
-  if (record.list.length > MAX_DEVICE_LIST_BYTES) throw new InvalidRecordError('device list too large')
+  if (record.list.length > MAX_DEVICE_LIST_BYTES) { throw new InvalidRecordError('device list too large') }
   let list: DeviceList
   try {
     list = DeviceList.decode(record.list, { limits: { devices: MAX_DEVICES } })
@@ -156,7 +156,7 @@ export async function verifyDeviceList (signed: SignedDeviceList | Uint8Array, e
   if (expectedUserId != null && list.userId !== expectedUserId) {
     throw new InvalidRecordError(`device list is for ${list.userId}, expected ${expectedUserId}`)
   }
-  if (list.version < 1) throw new InvalidRecordError('device list version must be at least 1')
+  if (list.version < 1) { throw new InvalidRecordError('device list version must be at least 1') }
   checkDevices(list.devices)
   const id = parseUserId(list.userId)
   if (id.kind === 'key') {
@@ -176,7 +176,7 @@ export async function verifyDeviceList (signed: SignedDeviceList | Uint8Array, e
 }
 
 export function decodeSignedDeviceList (bytes: Uint8Array): SignedDeviceList {
-  if (bytes.length > MAX_DEVICE_LIST_BYTES) throw new InvalidRecordError('signed device list too large')
+  if (bytes.length > MAX_DEVICE_LIST_BYTES) { throw new InvalidRecordError('signed device list too large') }
   try {
     return SignedDeviceList.decode(bytes)
   } catch (err: any) {
@@ -204,15 +204,15 @@ function checkDevices (devices: DeviceRecordFields[]): void {
       throw new InvalidRecordError('device keys must be 32 bytes each')
     }
     const key = hex(d.signingKey)
-    if (seen.has(key)) throw new InvalidRecordError('a device is listed twice')
+    if (seen.has(key)) { throw new InvalidRecordError('a device is listed twice') }
     seen.add(key)
   }
 }
 
 function parseEthSignature (signature: string | Uint8Array): Uint8Array {
-  if (signature instanceof Uint8Array) return signature
-  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new InvalidSignatureError('wallet returned a signature that is not 65 bytes of hex')
+  if (signature instanceof Uint8Array) { return signature }
+  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) { throw new InvalidSignatureError('wallet returned a signature that is not 65 bytes of hex') }
   const out = new Uint8Array(65)
-  for (let i = 0; i < 65; i++) out[i] = parseInt(signature.slice(2 + 2 * i, 4 + 2 * i), 16)
+  for (let i = 0; i < 65; i++) { out[i] = parseInt(signature.slice(2 + 2 * i, 4 + 2 * i), 16) }
   return out
 }

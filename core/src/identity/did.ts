@@ -2,19 +2,19 @@
  * User ids. Two kinds (PROTOCOL.md "User ids"):
  *
  * - `did:key:z6Mk...`: an Ed25519 account key, multicodec `ed25519-pub` (0xed 0x01)
- *   then the 32-byte key, base58btc with the multibase prefix `z`;
+ * then the 32-byte key, base58btc with the multibase prefix `z`;
  * - `did:pkh:eip155:1:0x...`: an Ethereum account (CAIP-10) with the EIP-55
- *   checksummed address.
+ * checksummed address.
  */
 
-import { keccak_256 } from '@noble/hashes/sha3.js'
+import { keccak_256 as keccak256 } from '@noble/hashes/sha3.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { base58btc } from 'multiformats/bases/base58'
 import { fromString } from 'uint8arrays/from-string'
 import { toString } from 'uint8arrays/to-string'
+import { assertBytes } from '../crypto/primitives/checks.ts'
 import { InvalidUserIdError } from '../errors.ts'
 import { MAX_USER_ID_LENGTH, PUBLIC_KEY_LENGTH, SIWE_CHAIN_ID } from '../protocol/constants.ts'
-import { assertBytes } from '../crypto/primitives/checks.ts'
 
 const ED25519_MULTICODEC = Uint8Array.of(0xed, 0x01)
 const DID_KEY_PREFIX = 'did:key:'
@@ -38,7 +38,7 @@ export function checksumAddress (address: string): string {
     throw new InvalidUserIdError(`not an Ethereum address: ${JSON.stringify(address.slice(0, 50))}`)
   }
   const lower = address.slice(2).toLowerCase()
-  const hash = toString(keccak_256(utf8ToBytes(lower)), 'base16')
+  const hash = toString(keccak256(utf8ToBytes(lower)), 'base16')
   let out = '0x'
   for (let i = 0; i < 40; i++) {
     out += parseInt(hash[i], 16) >= 8 ? lower[i].toUpperCase() : lower[i]

@@ -67,13 +67,13 @@ export function safetyQrPayload (local: string, remote: string): string {
  * other side's fingerprint then ours. True when the two sides agree.
  */
 export function verifySafetyQr (local: string, remote: string, scanned: string): boolean {
-  if (!scanned.startsWith(SAFETY_QR_PREFIX)) throw new MalformedMessageError('not a Hypha safety-number QR code')
+  if (!scanned.startsWith(SAFETY_QR_PREFIX)) { throw new MalformedMessageError('not a Hypha safety-number QR code') }
   let bytes: Uint8Array
   try {
     bytes = base64url.baseDecode(scanned.slice(SAFETY_QR_PREFIX.length))
   } catch {
     return false
   }
-  if (bytes.length !== 64) return false
+  if (bytes.length !== 64) { return false }
   return constantTimeEqual(bytes, concat([fingerprint(remote), fingerprint(local)]))
 }

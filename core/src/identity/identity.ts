@@ -4,10 +4,10 @@
  * accept sessions, and to be backed up.
  */
 
-import { InvalidRecordError } from '../errors.ts'
-import { MAX_NAME_LENGTH, MAX_ONE_TIME_PREKEYS } from '../protocol/constants.ts'
 import { createBundle, generateKemPrekey, generateOneTimePrekeys, generateSignedPrekey } from '../crypto/prekeys.ts'
 import { systemRandom } from '../crypto/random.ts'
+import { InvalidRecordError } from '../errors.ts'
+import { MAX_NAME_LENGTH, MAX_ONE_TIME_PREKEYS } from '../protocol/constants.ts'
 import { hex } from '../utils/bytes.ts'
 import { authorizeDeviceList, createKeyPairAccount, findDevice, generateDeviceKeys, signDeviceList, verifyDeviceList, walletAccount } from './device.ts'
 import type { Account, DeviceKeys, WalletSigner } from './device.ts'
@@ -37,7 +37,7 @@ export interface CreateIdentityOptions {
 }
 
 function checkName (name: string): string {
-  if (name.length > MAX_NAME_LENGTH) throw new RangeError(`name must be at most ${MAX_NAME_LENGTH} characters`)
+  if (name.length > MAX_NAME_LENGTH) { throw new RangeError(`name must be at most ${MAX_NAME_LENGTH} characters`) }
   return name
 }
 
@@ -99,7 +99,7 @@ export function prekeyStore (identity: LocalIdentity): PrekeyStore {
     oneTimePrekey: id => identity.oneTimePrekeys.find(k => k.id === id),
     removeOneTimePrekey: id => {
       const i = identity.oneTimePrekeys.findIndex(k => k.id === id)
-      if (i >= 0) identity.oneTimePrekeys.splice(i, 1)[0].keyPair.secretKey.fill(0)
+      if (i >= 0) { identity.oneTimePrekeys.splice(i, 1)[0].keyPair.secretKey.fill(0) }
     }
   }
 }

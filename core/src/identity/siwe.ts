@@ -10,9 +10,9 @@
  */
 
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
-import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { keccak_256 as keccak256 } from '@noble/hashes/sha3.js'
+import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { InvalidSignatureError, InvalidSiweMessageError } from '../errors.ts'
 import { MAX_SIWE_MESSAGE_LENGTH, SIWE_CHAIN_ID } from '../protocol/constants.ts'
 import { hex } from '../utils/bytes.ts'
@@ -53,11 +53,11 @@ export function deviceListResource (listBytes: Uint8Array): string {
  * fields that would break the format (newlines, bad nonce...).
  */
 export function renderSiweMessage (address: string, version: number, listBytes: Uint8Array, fields: SiweFields): string {
-  if (!DOMAIN.test(fields.domain) || fields.domain.length > 253) throw new InvalidSiweMessageError('SIWE domain must be a host name with an optional port')
-  if (!URI.test(fields.uri) || fields.uri.length > 512) throw new InvalidSiweMessageError('SIWE uri must be an absolute URI without spaces')
-  if (!NONCE.test(fields.nonce)) throw new InvalidSiweMessageError('SIWE nonce must be 8 to 64 letters and digits')
-  if (!ISSUED_AT.test(fields.issuedAt)) throw new InvalidSiweMessageError('SIWE issuedAt must be an RFC 3339 date-time')
-  if (!Number.isSafeInteger(fields.chainId) || fields.chainId < 1) throw new InvalidSiweMessageError('SIWE chain id must be a positive integer')
+  if (!DOMAIN.test(fields.domain) || fields.domain.length > 253) { throw new InvalidSiweMessageError('SIWE domain must be a host name with an optional port') }
+  if (!URI.test(fields.uri) || fields.uri.length > 512) { throw new InvalidSiweMessageError('SIWE uri must be an absolute URI without spaces') }
+  if (!NONCE.test(fields.nonce)) { throw new InvalidSiweMessageError('SIWE nonce must be 8 to 64 letters and digits') }
+  if (!ISSUED_AT.test(fields.issuedAt)) { throw new InvalidSiweMessageError('SIWE issuedAt must be an RFC 3339 date-time') }
+  if (!Number.isSafeInteger(fields.chainId) || fields.chainId < 1) { throw new InvalidSiweMessageError('SIWE chain id must be a positive integer') }
   const message = [
     `${fields.domain} wants you to sign in with your Ethereum account:`,
     checksumAddress(address),
@@ -72,7 +72,7 @@ export function renderSiweMessage (address: string, version: number, listBytes: 
     'Resources:',
     `- ${deviceListResource(listBytes)}`
   ].join('\n')
-  if (message.length > MAX_SIWE_MESSAGE_LENGTH) throw new InvalidSiweMessageError('SIWE message too long')
+  if (message.length > MAX_SIWE_MESSAGE_LENGTH) { throw new InvalidSiweMessageError('SIWE message too long') }
   return message
 }
 
@@ -83,7 +83,7 @@ export function personalMessageHash (message: string): Uint8Array {
   const all = new Uint8Array(prefix.length + body.length)
   all.set(prefix)
   all.set(body, prefix.length)
-  return keccak_256(all)
+  return keccak256(all)
 }
 
 /** The checksummed address that produced a 65-byte personal_sign signature over `message` */
@@ -93,7 +93,7 @@ export function recoverPersonalSigner (message: string, signature: Uint8Array): 
   }
   const v = signature[64]
   const recovery = v >= 27 ? v - 27 : v
-  if (recovery !== 0 && recovery !== 1) throw new InvalidSignatureError(`invalid Ethereum signature v=${v}`)
+  if (recovery !== 0 && recovery !== 1) { throw new InvalidSignatureError(`invalid Ethereum signature v=${v}`) }
   const hash = personalMessageHash(message)
   const compact = signature.subarray(0, 64)
   try {
@@ -102,9 +102,9 @@ export function recoverPersonalSigner (message: string, signature: Uint8Array): 
     recovered.set(compact, 1)
     const publicKey = secp256k1.recoverPublicKey(recovered, hash, { prehash: false })
     // reject high-S (malleable) signatures, as Ethereum does since Homestead
-    if (!secp256k1.verify(compact, hash, publicKey, { prehash: false, lowS: true })) throw new Error('high S')
+    if (!secp256k1.verify(compact, hash, publicKey, { prehash: false, lowS: true })) { throw new Error('high S') }
     const uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false)
-    return checksumAddress('0x' + hex(keccak_256(uncompressed.subarray(1)).subarray(12)))
+    return checksumAddress('0x' + hex(keccak256(uncompressed.subarray(1)).subarray(12)))
   } catch {
     throw new InvalidSignatureError('Ethereum signature does not recover to a public key')
   }
@@ -133,7 +133,7 @@ export function siweNonce (random: (length: number) => Uint8Array): string {
   let out = ''
   while (out.length < 16) {
     for (const b of random(16)) {
-      if (b < 248 && out.length < 16) out += alphabet[b % 62]
+      if (b < 248 && out.length < 16) { out += alphabet[b % 62] }
     }
   }
   return out

@@ -34,5 +34,5 @@ export function own (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /** Best effort: overwrite a temporary secret (JavaScript may hold other copies) */
 export function wipe (...secrets: Array<Uint8Array | undefined>): void {
-  for (const s of secrets) s?.fill(0)
+  for (const s of secrets) { s?.fill(0) }
 }

@@ -53,7 +53,7 @@ describe('double ratchet', function () {
     while (id < TOTAL || pool.length > 0) {
       const canSend = id < TOTAL && pool.length < MAX_IN_FLIGHT
       if (canSend && (random() < 0.55 || pool.length === 0)) {
-        if (random() < 0.1) sender = sender === 'a' ? 'b' : 'a'
+        if (random() < 0.1) { sender = sender === 'a' ? 'b' : 'a' }
         const body = `${id}:${random().toString(36)}`
         sent.set(id, body)
         const bytes = sender === 'a'
@@ -119,7 +119,7 @@ describe('double ratchet', function () {
     const { a, b, aKey, bKey } = await pair()
     // A sends a long chain; B sees only its first message, then answers, which turns the ratchet
     const chain: Uint8Array[] = []
-    for (let i = 0; i < constants.MAX_FORWARD_JUMP + 2; i++) chain.push(await a.sessions.encrypt(bKey, text(String(i))))
+    for (let i = 0; i < constants.MAX_FORWARD_JUMP + 2; i++) { chain.push(await a.sessions.encrypt(bKey, text(String(i)))) }
     await b.sessions.decrypt(chain[0])
     await a.sessions.decrypt(await b.sessions.encrypt(aKey, text('turn')))
     // A's next chain announces pn = MAX_FORWARD_JUMP + 2: B would have to skip MAX_FORWARD_JUMP + 1 keys

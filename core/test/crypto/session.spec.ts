@@ -1,15 +1,14 @@
-import { expect } from 'aegir/chai'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { expect } from 'aegir/chai'
 import { encodeSignedDeviceList, constants } from '../../src/index.ts'
 import { ENVELOPE_ERRORS, fetchBundle, peer, read, rejection, text } from '../fixtures/peers.ts'
 import type { Peer } from '../fixtures/peers.ts'
 
 function contains (haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) {
-      if (haystack[i + j] !== needle[j]) continue outer
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (needle.every((b, j) => haystack[i + j] === b)) {
+      return true
     }
-    return true
   }
   return false
 }
@@ -17,7 +16,7 @@ function contains (haystack: Uint8Array, needle: Uint8Array): boolean {
 /** Every 8-byte window of `secret` that shows up in `envelope` */
 function leaks (envelope: Uint8Array, secret: Uint8Array): boolean {
   for (let i = 0; i + 8 <= secret.length; i++) {
-    if (contains(envelope, secret.subarray(i, i + 8))) return true
+    if (contains(envelope, secret.subarray(i, i + 8))) { return true }
   }
   return false
 }
@@ -69,7 +68,7 @@ describe('handshake and sessions', function () {
     const bundle = await fetchBundle(b)
     await a.sessions.initiate(bundle)
     const envelopes = []
-    for (let i = 0; i < 3; i++) envelopes.push(await a.sessions.encrypt(bundle.signingKey, text(`m${i}`)))
+    for (let i = 0; i < 3; i++) { envelopes.push(await a.sessions.encrypt(bundle.signingKey, text(`m${i}`))) }
     expect(envelopes.every(e => e[0] === 0x01)).to.be.true()
     // delivered out of order
     expect(read((await b.sessions.decrypt(envelopes[2])).plaintext)).to.equal('m2')

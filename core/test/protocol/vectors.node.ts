@@ -24,7 +24,7 @@ function protocolMd (): string {
 function documentedVectors (): Vectors {
   const text = protocolMd()
   const block = text.split('<!-- vectors:begin -->')[1]?.split('<!-- vectors:end -->')[0]
-  if (block == null) throw new Error('no vectors block in PROTOCOL.md')
+  if (block == null) { throw new Error('no vectors block in PROTOCOL.md') }
   return JSON.parse(block.replace(/```json|```/g, ''))
 }
 

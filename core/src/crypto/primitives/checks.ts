@@ -13,7 +13,7 @@ export function assertBytes (value: unknown, length: number, what: string): asse
 /** Constant-time: true when every byte of the X25519 output is zero (low-order public key) */
 export function isAllZero (bytes: Uint8Array): boolean {
   let acc = 0
-  for (let i = 0; i < bytes.length; i++) acc |= bytes[i]
+  for (let i = 0; i < bytes.length; i++) { acc |= bytes[i] }
   return acc === 0
 }
 

@@ -3,7 +3,7 @@
  * implementations that must agree on every input (Wycheproof vectors test both):
  *
  * - WebCrypto (`crypto.subtle` Ed25519 and X25519, in Node >= 22 and Chromium),
- *   10-30x faster than JavaScript;
+ * 10-30x faster than JavaScript;
  * - noble (@noble/curves), the fallback where WebCrypto lacks the curves.
  *
  * Symmetric work (XChaCha20-Poly1305, HKDF, HMAC) always uses noble: it is as

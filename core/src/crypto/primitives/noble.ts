@@ -13,7 +13,7 @@ export const nobleCurves: Curves = {
     return ed25519.sign(message, secret)
   },
   async ed25519Verify (signature, message, publicKey) {
-    if (signature.length !== 64 || publicKey.length !== 32) return false
+    if (signature.length !== 64 || publicKey.length !== 32) { return false }
     try {
       // zip215: false = RFC 8032 strict, which is what WebCrypto does
       return ed25519.verify(signature, message, publicKey, { zip215: false })
@@ -34,7 +34,7 @@ export const nobleCurves: Curves = {
     } catch {
       throw lowOrder()
     }
-    if (isAllZero(shared)) throw lowOrder()
+    if (isAllZero(shared)) { throw lowOrder() }
     return shared
   }
 }

@@ -43,7 +43,7 @@ function cached (cache: WeakMap<Uint8Array, CachedKey>, secret: Uint8Array, load
 async function publicFromJwk (subtle: SubtleCrypto, algorithm: string, prefix: Uint8Array, secret: Uint8Array): Promise<Uint8Array> {
   const key = await subtle.importKey('pkcs8', pkcs8(prefix, secret), { name: algorithm }, true, algorithm === 'Ed25519' ? ['sign'] : ['deriveBits'])
   const jwk = await subtle.exportKey('jwk', key)
-  if (typeof jwk.x !== 'string') throw new Error(`WebCrypto returned no public key for ${algorithm}`)
+  if (typeof jwk.x !== 'string') { throw new Error(`WebCrypto returned no public key for ${algorithm}`) }
   return base64url.baseDecode(jwk.x)
 }
 
@@ -64,7 +64,7 @@ function make (subtle: SubtleCrypto): Curves {
       return new Uint8Array(await subtle.sign({ name: 'Ed25519' }, await ed25519Private(secret), buffer(message)))
     },
     async ed25519Verify (signature, message, publicKey) {
-      if (signature.length !== 64 || publicKey.length !== 32) return false
+      if (signature.length !== 64 || publicKey.length !== 32) { return false }
       try {
         const key = await subtle.importKey('raw', buffer(publicKey), { name: 'Ed25519' }, false, ['verify'])
         return await subtle.verify({ name: 'Ed25519' }, key, buffer(signature), buffer(message))
@@ -97,13 +97,13 @@ function make (subtle: SubtleCrypto): Curves {
  */
 export async function webCryptoCurves (): Promise<Curves | undefined> {
   const subtle = globalThis.crypto?.subtle
-  if (subtle == null) return undefined
+  if (subtle == null) { return undefined }
   try {
     const impl = make(subtle)
     const probe = new Uint8Array(32).fill(7)
     const [edPub, xPub] = await Promise.all([impl.ed25519PublicKey(probe), impl.x25519PublicKey(probe)])
     const sig = await impl.ed25519Sign(probe, probe)
-    if (!(await impl.ed25519Verify(sig, probe, edPub)) || xPub.length !== 32) return undefined
+    if (!(await impl.ed25519Verify(sig, probe, edPub)) || xPub.length !== 32) { return undefined }
     await impl.x25519(probe, xPub)
     return impl
   } catch {

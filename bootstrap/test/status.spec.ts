@@ -1,0 +1,62 @@
+import { DEFAULT_DATA_LIMIT, DEFAULT_MAX_RESERVATIONS, MAX_MAX_RESERVATIONS } from '@hypha/relay-circuit'
+import { expect } from 'aegir/chai'
+import { bootstrapStatus, formatStatus } from '../src/index.ts'
+
+describe('bootstrapStatus', () => {
+  it('lists the services of a volunteer node, none running yet', () => {
+    const status = bootstrapStatus()
+    expect(status.services.map(s => s.name)).to.deep.equal(['dht', 'rendezvous', 'mailbox', 'relay', 'web'])
+    expect(status.services.every(s => !s.available)).to.equal(true)
+  })
+
+  it('uses the relay-circuit defaults', () => {
+    const status = bootstrapStatus()
+    expect(status.relayLimits.maxReservations).to.equal(DEFAULT_MAX_RESERVATIONS)
+    expect(status.relayLimits.defaultDataLimit).to.equal(DEFAULT_DATA_LIMIT)
+  })
+
+  it('applies relay overrides', () => {
+    expect(bootstrapStatus({ maxReservations: MAX_MAX_RESERVATIONS }).relayLimits.maxReservations)
+      .to.equal(MAX_MAX_RESERVATIONS)
+  })
+
+  it('refuses invalid relay overrides', () => {
+    expect(() => bootstrapStatus({ maxReservations: MAX_MAX_RESERVATIONS + 1 }))
+      .to.throw(RangeError, `maxReservations must be at most ${MAX_MAX_RESERVATIONS}, got ${MAX_MAX_RESERVATIONS + 1}`)
+  })
+})
+
+describe('formatStatus', () => {
+  it('says what is built, what is coming and the relay limits', () => {
+    const text = formatStatus(bootstrapStatus())
+    expect(text).to.include('the build succeeded')
+    expect(text).to.include('arrive with the mesh issue')
+    expect(text).to.include('  - mailbox: ')
+    expect(text).to.match(/max reservations: +128\n/)
+    expect(text).to.match(/reservation lifetime: +2 h\n/)
+    expect(text).to.match(/expired reservation sweep: every 5 min\n/)
+    expect(text).to.match(/per-connection duration: +2 min\n/)
+    expect(text).to.match(/per-connection data: +128 KiB$/)
+  })
+
+  it('prints units that fit the values', () => {
+    const text = formatStatus(bootstrapStatus({
+      reservationTtl: 90_000,
+      defaultDurationLimit: 1500,
+      defaultDataLimit: 1000
+    }))
+    expect(text).to.match(/reservation lifetime: +90 s\n/)
+    expect(text).to.match(/per-connection duration: +1500 ms\n/)
+    expect(text).to.match(/per-connection data: +1000 B$/)
+  })
+
+  it('omits the pending list once every service runs', () => {
+    const status = bootstrapStatus()
+    status.services = status.services.map(s => ({ ...s, available: true }))
+    expect(formatStatus(status)).to.not.include('Not running yet')
+  })
+
+  it('renders MiB', () => {
+    expect(formatStatus(bootstrapStatus({ defaultDataLimit: 16 * 1024 * 1024 }))).to.match(/16 MiB$/)
+  })
+})
