@@ -23,6 +23,10 @@ mkdirSync(shellDir, { recursive: true })
 writeFileSync(join(shellDir, 'INSTALLATION_COMPLETE'), '')
 
 export default {
+  dependencyCheck: {
+    // protons' generator (npm run generate) needs protobufjs beside it
+    ignore: ['protobufjs']
+  },
   test: {
     before: async () => ({ env: { PLAYWRIGHT_BROWSERS_PATH: PW_DIR } }),
     browser: {

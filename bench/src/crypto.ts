@@ -4,12 +4,12 @@
  * <= 4x the raw AEAD, session setup <= 4 ms, 1:1 overhead <= 80 bytes).
  */
 
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { randomBytes } from '@noble/hashes/utils.js'
 import {
   createIdentity, currentBundle, curves, localDevice, prekeyStore, SenderKey, SenderKeyReceiver, SessionManager,
   verifyBundle, verifyDeviceList
 } from '@hypha/core'
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { randomBytes } from '@noble/hashes/utils.js'
 import { formatNumber, formatTable, measure } from './harness.ts'
 import type { BenchResult } from './harness.ts'
 import type { LocalIdentity, VerifiedBundle } from '@hypha/core'
@@ -81,7 +81,7 @@ export async function cryptoBench (options: { iterations?: number } = {}): Promi
   // session setup, each side on its own
   const setupIterations = Math.max(50, Math.floor(n / 10))
   const responders: Party[] = []
-  for (let i = 0; i < setupIterations + 20; i++) responders.push(await party(1))
+  for (let i = 0; i < setupIterations + 20; i++) { responders.push(await party(1)) }
   const initiator = await party()
   const firstEnvelopes: Array<{ responder: Party, envelope: Uint8Array }> = []
   let next = 0

@@ -4,10 +4,17 @@
  * MAX_SKIPPED_MESSAGE_KEYS skipped keys (Signal's bounds).
  */
 
-import { TooManySkippedMessagesError } from '../errors.ts'
-import { MAX_FORWARD_JUMP, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
+import { MessageTooLargeError, TooManySkippedMessagesError } from '../errors.ts'
+import { MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
 import { wipe } from '../utils/bytes.ts'
 import { kdfChain } from './kdf.ts'
+
+/** Refuses a plaintext that would not fit MAX_ENVELOPE_BYTES once encrypted */
+export function checkPlaintext (plaintext: Uint8Array): void {
+  if (plaintext.length > MAX_PLAINTEXT_BYTES) {
+    throw new MessageTooLargeError(`plaintext of ${plaintext.length} bytes is over the ${MAX_PLAINTEXT_BYTES}-byte limit`)
+  }
+}
 
 export function checkJump (from: number, to: number, what: string): void {
   if (to - from > MAX_FORWARD_JUMP) {

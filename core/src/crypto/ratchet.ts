@@ -19,12 +19,12 @@
  */
 
 import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
-import { DecryptionError, DuplicateMessageError, MalformedMessageError, UnsupportedVersionError } from '../errors.ts'
+import { DecryptionError, DuplicateMessageError, MalformedMessageError, UnknownSessionError, UnsupportedVersionError } from '../errors.ts'
 import { generateX25519 } from '../identity/keys.ts'
 import { MAX_PREVIOUS_CHAINS, NONCE_LENGTH, PUBLIC_KEY_LENGTH, RATCHET_HINT_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
 import { concat, constantTimeEqual, hex, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
-import { advance, checkJump, runChain, storeSkipped } from './chain.ts'
+import { advance, checkJump, checkPlaintext, runChain, storeSkipped } from './chain.ts'
 import { kdfChain, kdfRoot } from './kdf.ts'
 import { curves } from './primitives/index.ts'
 import type { RandomSource } from './random.ts'
@@ -124,8 +124,9 @@ export function parseRatchetMessage (bytes: Uint8Array): { header: RatchetHeader
 
 /** Encrypts one message on the sending chain (mutates `state`) */
 export function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, random: RandomSource): Uint8Array {
+  checkPlaintext(plaintext)
   if (state.cks == null || state.dhr == null) {
-    throw new Error('this session cannot send before it has received a message')
+    throw new UnknownSessionError('this session cannot send before it has received a message')
   }
   const { chainKey, messageKey } = kdfChain(state.cks)
   const header = encodeHeader(state.dhr, state.dhs.publicKey, state.pn, state.ns)

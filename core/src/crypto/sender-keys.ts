@@ -21,7 +21,7 @@ import { KEY_LENGTH, MAX_ENVELOPE_BYTES, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNAT
 import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
-import { runChain, storeSkipped } from './chain.ts'
+import { checkPlaintext, runChain, storeSkipped } from './chain.ts'
 import { kdfChain } from './kdf.ts'
 import { systemRandom } from './random.ts'
 import type { RandomSource } from './random.ts'
@@ -93,6 +93,7 @@ export class SenderKey {
   }
 
   async encrypt (plaintext: Uint8Array): Promise<Uint8Array> {
+    checkPlaintext(plaintext)
     const { chainKey, messageKey } = kdfChain(this.chainKey)
     const header = encodeSenderHeader(this.keyId, this.iteration)
     wipe(this.chainKey)

@@ -143,7 +143,8 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
       name: payload.name,
       account,
       device: keys,
-      deviceList: decodeSignedDeviceList(payload.deviceList),
+      // a copy: the decoded fields are views into payloadBytes, which is wiped below
+      deviceList: decodeSignedDeviceList(own(payload.deviceList)),
       signedPrekeys: await Promise.all(device.signedPrekeys.map(async k => signedPrekeyFromSecret(keys, k.id, secret(k.secret, SECRET_KEY_LENGTH, 'signed prekey')))),
       kemPrekeys: await Promise.all(device.kemPrekeys.map(async k => kemPrekeyFromSeed(keys, k.id, secret(k.secret, KEM_SEED_LENGTH, 'KEM prekey seed')))),
       oneTimePrekeys: await Promise.all(device.oneTimePrekeys.map(async k => ({ id: k.id, keyPair: await x25519KeyPair(secret(k.secret, SECRET_KEY_LENGTH, 'one-time prekey')) })))

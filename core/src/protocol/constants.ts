@@ -40,8 +40,8 @@ export const RATCHET_HINT_LENGTH = 4
 /** Largest envelope (prekey, ratchet or sender-key message) accepted, in bytes */
 export const MAX_ENVELOPE_BYTES = 256 * 1024
 
-/** Largest plaintext that fits an envelope with room for every header */
-export const MAX_PLAINTEXT_BYTES = MAX_ENVELOPE_BYTES - 4 * 1024
+/** Largest plaintext: it fits an envelope with room for every header (a prekey envelope with a full 8 KiB device list adds under 10 KiB) */
+export const MAX_PLAINTEXT_BYTES = MAX_ENVELOPE_BYTES - 16 * 1024
 
 /** Devices one account may list */
 export const MAX_DEVICES = 16

@@ -202,3 +202,21 @@ describe('handshake and sessions', function () {
     expect(leaks(prekeyEnvelope, new Uint8Array(bundle.identityKey))).to.be.false()
   })
 })
+
+describe('message size limits', function () {
+  this.timeout(60_000)
+
+  it(`encrypts a plaintext of exactly MAX_PLAINTEXT_BYTES (${constants.MAX_PLAINTEXT_BYTES}) and refuses one byte more`, async () => {
+    const [a, b] = [await peer(), await peer()]
+    const bundle = await fetchBundle(b)
+    await a.sessions.initiate(bundle)
+    const largest = new Uint8Array(constants.MAX_PLAINTEXT_BYTES).fill(7)
+    const envelope = await a.sessions.encrypt(bundle.signingKey, largest)
+    expect(envelope.length).to.be.at.most(constants.MAX_ENVELOPE_BYTES)
+    expect((await b.sessions.decrypt(envelope)).plaintext).to.deep.equal(largest)
+    const err = await rejection(a.sessions.encrypt(bundle.signingKey, new Uint8Array(constants.MAX_PLAINTEXT_BYTES + 1)))
+    expect(err.name).to.equal('MessageTooLargeError')
+    // the session is unharmed by the refusal
+    expect(read((await b.sessions.decrypt(await a.sessions.encrypt(bundle.signingKey, text('small')))).plaintext)).to.equal('small')
+  })
+})
