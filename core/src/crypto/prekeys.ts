@@ -8,7 +8,7 @@ import { ml_kem768 as mlKem768 } from '@noble/post-quantum/ml-kem.js'
 import { InvalidRecordError, InvalidSignatureError } from '../errors.ts'
 import { findDevice } from '../identity/device.ts'
 import { generateX25519, signWithContext, verifyWithContext, x25519KeyPair } from '../identity/keys.ts'
-import { KEM_PUBLIC_KEY_LENGTH, KEM_SEED_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/constants.ts'
+import { KEM_PUBLIC_KEY_LENGTH, MAX_BUNDLE_BYTES, KEM_SEED_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/constants.ts'
 import { PrekeyBundle } from '../protocol/pb/identity.ts'
 import { concat, constantTimeEqual, own, uint32be } from '../utils/bytes.ts'
 import { systemRandom } from './random.ts'
@@ -90,6 +90,9 @@ export function encodeBundle (bundle: PrekeyBundle): Uint8Array {
 }
 
 export function decodeBundle (bytes: Uint8Array): PrekeyBundle {
+  if (bytes.length > MAX_BUNDLE_BYTES) {
+    throw new InvalidRecordError(`prekey bundle of ${bytes.length} bytes is over the ${MAX_BUNDLE_BYTES}-byte limit`)
+  }
   try {
     return PrekeyBundle.decode(bytes)
   } catch (err: any) {

@@ -116,8 +116,9 @@ export class SenderKeyReceiver {
 
   private constructor (distribution: SenderKeyDistribution) {
     this.keyId = distribution.keyId
-    this.signingKey = distribution.signingKey
-    this.chainKey = distribution.chainKey
+    // copies: the decoded fields are views into the caller's buffer, which it may wipe
+    this.signingKey = Uint8Array.from(distribution.signingKey)
+    this.chainKey = Uint8Array.from(distribution.chainKey)
     this.iteration = distribution.iteration
   }
 

@@ -49,6 +49,9 @@ export const MAX_DEVICES = 16
 /** Largest encoded device list (a SIWE proof is ~700 bytes; 16 devices of ~100 bytes) */
 export const MAX_DEVICE_LIST_BYTES = 8 * 1024
 
+/** Largest encoded prekey bundle (an ML-KEM-768 key is 1,184 bytes; a bundle is about 1.5 KiB) */
+export const MAX_BUNDLE_BYTES = 4 * 1024
+
 /** Longest user id string accepted */
 export const MAX_USER_ID_LENGTH = 128
 
