@@ -7,6 +7,7 @@
 import { MessageTooLargeError, TooManySkippedMessagesError } from '../errors.ts'
 import { MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
 import { wipe } from '../utils/bytes.ts'
+import { open } from './aead.ts'
 import { kdfChain } from './kdf.ts'
 
 /** Refuses a plaintext that would not fit MAX_ENVELOPE_BYTES once encrypted */
@@ -54,4 +55,20 @@ export function storeSkipped (skipped: Map<string, Uint8Array>, entries: Array<[
     wipe(skipped.get(oldest))
     skipped.delete(oldest)
   }
+}
+
+/**
+ * Opens a message with its stored skipped key, which is then deleted (one
+ * use only); undefined when no key is stored under `id`. A failed open
+ * throws DecryptionError and keeps the key.
+ */
+export function openWithSkipped (skipped: Map<string, Uint8Array>, id: string, body: Uint8Array, associatedData: Uint8Array): Uint8Array | undefined {
+  const stored = skipped.get(id)
+  if (stored == null) {
+    return undefined
+  }
+  const plaintext = open(stored, body, associatedData)
+  skipped.delete(id)
+  wipe(stored)
+  return plaintext
 }

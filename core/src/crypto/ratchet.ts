@@ -24,7 +24,7 @@ import { generateX25519 } from '../identity/keys.ts'
 import { MAX_PREVIOUS_CHAINS, NONCE_LENGTH, PUBLIC_KEY_LENGTH, RATCHET_HINT_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
 import { concat, constantTimeEqual, hex, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
-import { advance, checkJump, checkPlaintext, runChain, storeSkipped } from './chain.ts'
+import { advance, checkJump, checkPlaintext, openWithSkipped, runChain, storeSkipped } from './chain.ts'
 import { kdfChain, kdfRoot } from './kdf.ts'
 import { curves } from './primitives/index.ts'
 import type { RandomSource } from './random.ts'
@@ -155,13 +155,9 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
   const ad = concat([state.ad, header.bytes])
   const dh = hex(header.dh)
 
-  const storedKey = `${dh}:${header.n}`
-  const stored = state.skipped.get(storedKey)
-  if (stored != null) {
-    const plaintext = open(stored, body, ad)
-    state.skipped.delete(storedKey)
-    wipe(stored)
-    return plaintext
+  const skipped = openWithSkipped(state.skipped, `${dh}:${header.n}`, body, ad)
+  if (skipped != null) {
+    return skipped
   }
 
   if (state.dhr != null && constantTimeEqual(header.dh, state.dhr)) {

@@ -21,7 +21,7 @@ import { KEY_LENGTH, MAX_ENVELOPE_BYTES, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNAT
 import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
-import { checkPlaintext, runChain, storeSkipped } from './chain.ts'
+import { checkPlaintext, openWithSkipped, runChain, storeSkipped } from './chain.ts'
 import { kdfChain } from './kdf.ts'
 import { systemRandom } from './random.ts'
 import type { RandomSource } from './random.ts'
@@ -149,13 +149,9 @@ export class SenderKeyReceiver {
     }
     const headerBytes = bytes.subarray(0, headerLength)
     const body = signed.subarray(headerLength)
-    const storedKey = `${this.keyId}:${header.iteration}`
-    const stored = this.skipped.get(storedKey)
-    if (stored != null) {
-      const plaintext = open(stored, body, headerBytes)
-      this.skipped.delete(storedKey)
-      wipe(stored)
-      return plaintext
+    const skipped = openWithSkipped(this.skipped, `${this.keyId}:${header.iteration}`, body, headerBytes)
+    if (skipped != null) {
+      return skipped
     }
     if (header.iteration < this.iteration) {
       throw new DuplicateMessageError(`sender-key message ${header.iteration} was already received (or its key expired)`)
