@@ -83,3 +83,24 @@ export const SIWE_CHAIN_ID = 1
 
 /** Longest SIWE message accepted for verification */
 export const MAX_SIWE_MESSAGE_LENGTH = 2_048
+
+/* ---- The mesh (PROTOCOL.md "Mesh") ---- */
+
+/** kad-dht protocol of the Hypha mesh (a private DHT, not the IPFS one) */
+export const DHT_PROTOCOL = '/hypha/kad/1.0.0'
+
+/** DHT record key prefixes; the validator/selector key is their first segment, 'hypha' */
+export const DEVICE_LIST_RECORD_PREFIX = '/hypha/devices/'
+export const BUNDLE_RECORD_PREFIX = '/hypha/bundle/'
+
+/** Largest DHT record value accepted by Hypha's validator */
+export const MAX_RECORD_BYTES = 16 * 1024
+
+/** Gossipsub topic of an inbox bucket: prefix + two hex digits */
+export const INBOX_TOPIC_PREFIX = 'hypha/inbox/1/'
+
+/** Inbox buckets: the first byte of SHA-256(inbox key) picks one of 256 topics, each shared by many recipients */
+export const INBOX_BUCKETS = 256
+
+/** Rendezvous protocol (libp2p/specs rendezvous.md) */
+export const RENDEZVOUS_PROTOCOL = '/rendezvous/1.0.0'
