@@ -51,6 +51,8 @@ export { fingerprint, safetyNumber, formatSafetyNumber, safetyQrPayload, verifyS
 export { createIdentity, createWalletIdentity, checkIdentity, localDevice, currentBundle, prekeyStore } from './identity/identity.ts'
 export type { LocalIdentity, CreateIdentityOptions } from './identity/identity.ts'
 export { exportBackup, importBackup } from './identity/backup.ts'
+export { encodeIdentity, decodeIdentity } from './identity/identity-record.ts'
+export { SessionManagerRecord, SessionRecord } from './protocol/pb/store.ts'
 export type { ExportBackupOptions } from './identity/backup.ts'
 export type { KeyPair } from './identity/keys.ts'
 

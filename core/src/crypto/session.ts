@@ -23,13 +23,14 @@
 
 import { ml_kem768 as mlKem768 } from '@noble/post-quantum/ml-kem.js'
 import { equals } from 'uint8arrays/equals'
+import { fromString } from 'uint8arrays/from-string'
 import { DecryptionError, InvalidRecordError, MalformedMessageError, UnknownPrekeyError, UnsupportedVersionError } from '../errors.ts'
 import { findDevice, verifyDeviceList } from '../identity/device.ts'
 import { generateX25519 } from '../identity/keys.ts'
-import { KEM_CIPHERTEXT_LENGTH, MAX_ENVELOPE_BYTES, PUBLIC_KEY_LENGTH } from '../protocol/constants.ts'
+import { KEM_CIPHERTEXT_LENGTH, MAX_ENVELOPE_BYTES, MAX_PREVIOUS_CHAINS, MAX_SKIPPED_MESSAGE_KEYS, PUBLIC_KEY_LENGTH } from '../protocol/constants.ts'
 import { PrekeyEnvelope } from '../protocol/pb/envelope.ts'
 import { SenderCertificate } from '../protocol/pb/identity.ts'
-import { concat, own, wipe } from '../utils/bytes.ts'
+import { concat, hex, own, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
 import { hkdfSha256, INFO } from './kdf.ts'
 import { curves } from './primitives/index.ts'
@@ -40,6 +41,7 @@ import type { RandomSource } from './random.ts'
 import type { RatchetHeader, RatchetState } from './ratchet.ts'
 import type { DeviceKeys, VerifiedDeviceList } from '../identity/device.ts'
 import type { SignedDeviceList } from '../protocol/pb/identity.ts'
+import type { SessionRecord } from '../protocol/pb/store.ts'
 
 export const PREKEY_ENVELOPE_TYPE = 0x01
 
@@ -124,6 +126,60 @@ export class Session {
   /** Cheap check, without crypto: could this session's keys open a message with this header? */
   recognizes (header: RatchetHeader): boolean {
     return recognizes(this.state, header)
+  }
+
+  /** The session as a record to store (secrets included: store it like a private key) */
+  toRecord (): SessionRecord {
+    const st = this.state
+    return {
+      remoteUserId: this.remote.userId,
+      remoteSigningKey: own(this.remote.signingKey),
+      remoteIdentityKey: own(this.remote.identityKey),
+      baseKey: own(this.baseKey),
+      ad: own(st.ad),
+      rootKey: own(st.rootKey),
+      dhsSecret: own(st.dhs.secretKey),
+      dhsPublic: own(st.dhs.publicKey),
+      dhr: st.dhr == null ? undefined : own(st.dhr),
+      cks: st.cks == null ? undefined : own(st.cks),
+      ns: st.ns,
+      ckr: st.ckr == null ? undefined : own(st.ckr),
+      nr: st.nr,
+      pn: st.pn,
+      skipped: [...st.skipped].map(([id, key]) => ({ id, key: own(key) })),
+      previous: st.previous.map(h => own(fromString(h, 'base16'))),
+      pending: this.pending == null ? undefined : PrekeyEnvelope.encode({ ...this.pending, message: new Uint8Array(0) })
+    }
+  }
+
+  /** A session from its stored record */
+  static fromRecord (record: SessionRecord, options: SessionOptions = {}): Session {
+    const copy = (b: Uint8Array): Uint8Array => Uint8Array.from(b)
+    const state: RatchetState = {
+      ad: copy(record.ad),
+      rootKey: copy(record.rootKey),
+      dhs: { secretKey: copy(record.dhsSecret), publicKey: copy(record.dhsPublic) },
+      dhr: record.dhr == null ? undefined : copy(record.dhr),
+      cks: record.cks == null ? undefined : copy(record.cks),
+      ns: record.ns,
+      ckr: record.ckr == null ? undefined : copy(record.ckr),
+      nr: record.nr,
+      pn: record.pn,
+      skipped: new Map(record.skipped.slice(-MAX_SKIPPED_MESSAGE_KEYS).map(k => [k.id, copy(k.key)])),
+      previous: record.previous.slice(-MAX_PREVIOUS_CHAINS).map(b => hex(b))
+    }
+    let pending: PendingPrekey | undefined
+    if (record.pending != null) {
+      const { message, ...rest } = PrekeyEnvelope.decode(record.pending)
+      pending = rest
+    }
+    return new Session(
+      { userId: record.remoteUserId, signingKey: copy(record.remoteSigningKey), identityKey: copy(record.remoteIdentityKey) },
+      copy(record.baseKey),
+      state,
+      pending,
+      options
+    )
   }
 
   private async serialize<T> (fn: () => T | Promise<T>): Promise<T> {

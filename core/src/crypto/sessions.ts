@@ -6,13 +6,15 @@
  * In memory; the store issue persists the same state.
  */
 
+import { fromString } from 'uint8arrays/from-string'
 import { DecryptionError, DuplicateMessageError, MessageTooLargeError, MalformedMessageError, UnknownSessionError, UnsupportedVersionError } from '../errors.ts'
 import { MAX_ENVELOPE_BYTES, MAX_SEEN_BASE_KEYS } from '../protocol/constants.ts'
-import { hex } from '../utils/bytes.ts'
+import { hex, own } from '../utils/bytes.ts'
 import { RATCHET_MESSAGE_TYPE, parseRatchetMessage } from './ratchet.ts'
-import { PREKEY_ENVELOPE_TYPE, acceptSession, decodePrekeyEnvelope, initiateSession } from './session.ts'
+import { PREKEY_ENVELOPE_TYPE, Session, acceptSession, decodePrekeyEnvelope, initiateSession } from './session.ts'
 import type { VerifiedBundle } from './prekeys.ts'
-import type { LocalDevice, PrekeyStore, RemoteDevice, Session, SessionOptions } from './session.ts'
+import type { LocalDevice, PrekeyStore, RemoteDevice, SessionOptions } from './session.ts'
+import type { SessionManagerRecord } from '../protocol/pb/store.ts'
 
 /** Sessions kept per remote device: the newest is used to send; older ones still decrypt late messages */
 export const MAX_SESSIONS_PER_DEVICE = 4
@@ -31,8 +33,8 @@ export class SessionManager {
   private readonly options: SessionOptions
   /** remote device signing key (hex) -> sessions, most recently used first */
   private readonly byDevice = new Map<string, Session[]>()
-  /** base keys (hex) of accepted prekey envelopes, oldest first */
-  private readonly seenBaseKeys = new Map<string, Session>()
+  /** base keys (hex) of accepted prekey envelopes, oldest first, with their session while it is kept */
+  private readonly seenBaseKeys = new Map<string, Session | undefined>()
 
   constructor (self: LocalDevice, prekeys: PrekeyStore, options: SessionOptions = {}) {
     this.self = self
@@ -78,7 +80,11 @@ export class SessionManager {
 
   private async decryptPrekey (envelope: Uint8Array): Promise<DecryptedMessage> {
     const parsed = decodePrekeyEnvelope(envelope)
-    const known = this.seenBaseKeys.get(hex(parsed.baseKey))
+    const baseKey = hex(parsed.baseKey)
+    const known = this.seenBaseKeys.get(baseKey)
+    if (known == null && this.seenBaseKeys.has(baseKey)) {
+      throw new DuplicateMessageError('this prekey envelope\'s session was already accepted (and has since been dropped)')
+    }
     if (known != null) {
       // a later prekey envelope of a session we have, or a replay: the ratchet tells which
       const plaintext = await known.decrypt(parsed.message)
@@ -113,11 +119,49 @@ export class SessionManager {
     throw lastError ?? new UnknownSessionError('no session matches this message')
   }
 
+  /** Every session and the replay memory, to store (secrets included) */
+  toRecord (): SessionManagerRecord {
+    return {
+      devices: [...this.byDevice].map(([key, sessions]) => ({
+        remoteSigningKey: own(fromString(key, 'base16')),
+        sessions: sessions.map(s => s.toRecord())
+      })),
+      seenBaseKeys: [...this.seenBaseKeys.keys()].map(k => own(fromString(k, 'base16')))
+    }
+  }
+
+  /** Restores what `toRecord` stored */
+  static fromRecord (self: LocalDevice, prekeys: PrekeyStore, record: SessionManagerRecord, options: SessionOptions = {}): SessionManager {
+    const manager = new SessionManager(self, prekeys, options)
+    const byBaseKey = new Map<string, Session>()
+    for (const device of record.devices) {
+      const sessions = device.sessions.slice(0, MAX_SESSIONS_PER_DEVICE).map(r => Session.fromRecord(r, options))
+      manager.byDevice.set(hex(device.remoteSigningKey), sessions)
+      for (const session of sessions) {
+        byBaseKey.set(hex(session.baseKey), session)
+      }
+    }
+    for (const key of record.seenBaseKeys.slice(-MAX_SEEN_BASE_KEYS)) {
+      manager.seenBaseKeys.set(hex(key), byBaseKey.get(hex(key)))
+    }
+    return manager
+  }
+
   private promote (session: Session): void {
     const key = hex(session.remote.signingKey)
     const list = (this.byDevice.get(key) ?? []).filter(s => s !== session)
     list.unshift(session)
-    if (list.length > MAX_SESSIONS_PER_DEVICE) { list.length = MAX_SESSIONS_PER_DEVICE }
+    for (const dropped of list.splice(MAX_SESSIONS_PER_DEVICE)) {
+      this.forget(dropped)
+    }
     this.byDevice.set(key, list)
+  }
+
+  /** Forget a session dropped from the device list, keeping its base key for replay detection */
+  private forget (session: Session): void {
+    const key = hex(session.baseKey)
+    if (this.seenBaseKeys.get(key) === session) {
+      this.seenBaseKeys.set(key, undefined)
+    }
   }
 }

@@ -14,19 +14,15 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { open, seal } from '../crypto/aead.ts'
-import { kemPrekeyFromSeed, signedPrekeyFromSecret } from '../crypto/prekeys.ts'
 import { systemRandom } from '../crypto/random.ts'
-import { DecryptionError, InvalidBackupError, InvalidRecordError, MalformedMessageError, WrongPassphraseError } from '../errors.ts'
+import { DecryptionError, InvalidBackupError, WrongPassphraseError } from '../errors.ts'
 import {
-  BACKUP_SALT_LENGTH, BACKUP_SCRYPT_LOG_N, BACKUP_SCRYPT_P, BACKUP_SCRYPT_R, KEM_SEED_LENGTH,
-  MAX_BACKUP_BYTES, MAX_BACKUP_SCRYPT_LOG_N, MAX_DEVICES, MAX_ONE_TIME_PREKEYS, MIN_BACKUP_SCRYPT_LOG_N, SECRET_KEY_LENGTH
+  BACKUP_SALT_LENGTH, BACKUP_SCRYPT_LOG_N, BACKUP_SCRYPT_P, BACKUP_SCRYPT_R,
+  MAX_BACKUP_BYTES, MAX_BACKUP_SCRYPT_LOG_N, MIN_BACKUP_SCRYPT_LOG_N
 } from '../protocol/constants.ts'
-import { BackupFile, BackupPayload } from '../protocol/pb/backup.ts'
+import { BackupFile } from '../protocol/pb/backup.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
-import { decodeSignedDeviceList, encodeSignedDeviceList, keyPairAccountFromSecret, walletAccountFromUserId } from './device.ts'
-import { parseUserId } from './did.ts'
-import { checkIdentity } from './identity.ts'
-import { ed25519KeyPair, x25519KeyPair } from './keys.ts'
+import { decodeIdentity, encodeIdentity } from './identity-record.ts'
 import type { LocalIdentity } from './identity.ts'
 import type { RandomSource } from '../crypto/random.ts'
 
@@ -62,19 +58,7 @@ export async function exportBackup (identity: LocalIdentity, passphrase: string,
     throw new RangeError(`scrypt logN must be in ${MIN_BACKUP_SCRYPT_LOG_N}..${MAX_BACKUP_SCRYPT_LOG_N}`)
   }
   const params = { scryptLogN: logN, scryptR: BACKUP_SCRYPT_R, scryptP: BACKUP_SCRYPT_P, salt: own(random(BACKUP_SALT_LENGTH)) }
-  const payload = BackupPayload.encode({
-    userId: identity.userId,
-    accountSecret: identity.account.kind === 'key' ? own(identity.account.keyPair.secretKey) : undefined,
-    name: identity.name,
-    deviceList: own(encodeSignedDeviceList(identity.deviceList)),
-    devices: [{
-      signingSecret: own(identity.device.signing.secretKey),
-      identitySecret: own(identity.device.identity.secretKey),
-      signedPrekeys: identity.signedPrekeys.map(k => ({ id: k.id, secret: own(k.keyPair.secretKey) })),
-      kemPrekeys: identity.kemPrekeys.map(k => ({ id: k.id, secret: own(k.seed) })),
-      oneTimePrekeys: identity.oneTimePrekeys.map(k => ({ id: k.id, secret: own(k.keyPair.secretKey) }))
-    }]
-  })
+  const payload = encodeIdentity(identity)
   const key = await deriveKey(passphrase, params)
   const sealed = seal(key, payload, associatedData(params), random)
   wipe(key, payload)
@@ -97,11 +81,6 @@ function decodeFile (bytes: Uint8Array): BackupFile {
   return file
 }
 
-function secret (bytes: Uint8Array, length: number, what: string): Uint8Array {
-  if (bytes.length !== length) { throw new InvalidBackupError(`backup ${what} must be ${length} bytes`) }
-  return Uint8Array.from(bytes)
-}
-
 /**
  * Opens a backup. WrongPassphraseError when the passphrase does not open it
  * (or the sealed part was altered); InvalidBackupError for anything that is
@@ -119,45 +98,8 @@ export async function importBackup (bytes: Uint8Array, passphrase: string): Prom
   } finally {
     wipe(key)
   }
-  let payload: BackupPayload
   try {
-    payload = BackupPayload.decode(payloadBytes, { limits: { devices: MAX_DEVICES } })
-  } catch (err: any) {
-    throw new InvalidBackupError(`backup payload does not decode: ${err.message}`)
-  }
-  const device = payload.devices[0]
-  if (device == null) { throw new InvalidBackupError('backup holds no device') }
-  if (device.oneTimePrekeys.length > MAX_ONE_TIME_PREKEYS) { throw new InvalidBackupError('backup holds too many one-time prekeys') }
-  try {
-    parseUserId(payload.userId)
-    const keys = {
-      signing: await ed25519KeyPair(secret(device.signingSecret, SECRET_KEY_LENGTH, 'signing secret')),
-      identity: await x25519KeyPair(secret(device.identitySecret, SECRET_KEY_LENGTH, 'identity secret'))
-    }
-    const account = payload.accountSecret != null
-      ? await keyPairAccountFromSecret(secret(payload.accountSecret, SECRET_KEY_LENGTH, 'account secret'))
-      : walletAccountFromUserId(payload.userId)
-    if (account.userId !== payload.userId) { throw new InvalidBackupError('backup account secret does not match its user id') }
-    const identity: LocalIdentity = {
-      userId: payload.userId,
-      name: payload.name,
-      account,
-      device: keys,
-      // a copy: the decoded fields are views into payloadBytes, which is wiped below
-      deviceList: decodeSignedDeviceList(own(payload.deviceList)),
-      signedPrekeys: await Promise.all(device.signedPrekeys.map(async k => signedPrekeyFromSecret(keys, k.id, secret(k.secret, SECRET_KEY_LENGTH, 'signed prekey')))),
-      kemPrekeys: await Promise.all(device.kemPrekeys.map(async k => kemPrekeyFromSeed(keys, k.id, secret(k.secret, KEM_SEED_LENGTH, 'KEM prekey seed')))),
-      oneTimePrekeys: await Promise.all(device.oneTimePrekeys.map(async k => ({ id: k.id, keyPair: await x25519KeyPair(secret(k.secret, SECRET_KEY_LENGTH, 'one-time prekey')) })))
-    }
-    if (identity.signedPrekeys.length === 0 || identity.kemPrekeys.length === 0) { throw new InvalidBackupError('backup holds no signed prekeys') }
-    await checkIdentity(identity)
-    return identity
-  } catch (err: any) {
-    if (err instanceof InvalidBackupError) { throw err }
-    if (err instanceof InvalidRecordError || err instanceof MalformedMessageError || err.name === 'InvalidSignatureError' || err.name === 'InvalidUserIdError') {
-      throw new InvalidBackupError(`backup content is inconsistent: ${err.message}`)
-    }
-    throw err
+    return await decodeIdentity(payloadBytes)
   } finally {
     wipe(payloadBytes)
   }

@@ -220,3 +220,32 @@ describe('message size limits', function () {
     expect(read((await b.sessions.decrypt(await a.sessions.encrypt(bundle.signingKey, text('small')))).plaintext)).to.equal('small')
   })
 })
+
+describe('stored sessions', function () {
+  this.timeout(60_000)
+
+  it('survive a round trip through their records, mid-conversation, with skipped keys and a pending prekey', async () => {
+    const { SessionManager, localDevice, prekeyStore } = await import('../../src/index.ts')
+    const { SessionManagerRecord } = await import('../../src/protocol/pb/store.ts')
+    const [a, b] = [await peer(), await peer()]
+    const bundle = await fetchBundle(b)
+    await a.sessions.initiate(bundle)
+    const early = await a.sessions.encrypt(bundle.signingKey, text('pending 1'))
+    const late = await a.sessions.encrypt(bundle.signingKey, text('pending 2'))
+    // A restarts before any reply: its session still sends prekey envelopes
+    const restoredA = SessionManager.fromRecord(localDevice(a.identity), prekeyStore(a.identity), SessionManagerRecord.decode(SessionManagerRecord.encode(a.sessions.toRecord())))
+    const third = await restoredA.encrypt(bundle.signingKey, text('pending 3'))
+    expect(third[0]).to.equal(0x01)
+    const got = await b.sessions.decrypt(late) // message 0 is skipped and stored
+    // B restarts: the skipped key and the replay memory come back
+    const restoredB = SessionManager.fromRecord(localDevice(b.identity), prekeyStore(b.identity), SessionManagerRecord.decode(SessionManagerRecord.encode(b.sessions.toRecord())))
+    expect(read((await restoredB.decrypt(early)).plaintext)).to.equal('pending 1')
+    expect(read((await restoredB.decrypt(third)).plaintext)).to.equal('pending 3')
+    expect((await rejection(restoredB.decrypt(late))).name).to.equal('DuplicateMessageError')
+    const reply = await restoredB.encrypt(got.sender.signingKey, text('answer'))
+    expect(read((await restoredA.decrypt(reply)).plaintext)).to.equal('answer')
+    const after = await restoredA.encrypt(bundle.signingKey, text('ratchet now'))
+    expect(after[0]).to.equal(0x02)
+    expect(read((await restoredB.decrypt(after)).plaintext)).to.equal('ratchet now')
+  })
+})
