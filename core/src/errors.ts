@@ -60,3 +60,27 @@ export class WrongPassphraseError extends named('WrongPassphraseError') {}
 
 /** A backup file that is not a Hypha backup, or has parameters out of bounds */
 export class InvalidBackupError extends named('InvalidBackupError') {}
+
+/**
+ * A rendezvous point answered with a status other than OK. `.status` is the
+ * spec's ResponseStatus name: 'E_INVALID_NAMESPACE', 'E_INVALID_SIGNED_PEER_RECORD',
+ * 'E_INVALID_TTL', 'E_INVALID_COOKIE', 'E_NOT_AUTHORIZED', 'E_INTERNAL_ERROR'
+ * or 'E_UNAVAILABLE'
+ */
+export class RendezvousError extends named('RendezvousError') {
+  readonly status: string
+
+  constructor (message: string, status = 'E_INTERNAL_ERROR') {
+    super(message)
+    this.status = status
+  }
+}
+
+/** A rendezvous frame that does not parse, is too large, is cut short, or has a type that does not belong where it came */
+export class InvalidRendezvousMessageError extends named('InvalidRendezvousMessageError') {}
+
+/** A contact, or a contact's records, could not be found */
+export class ContactNotFoundError extends named('ContactNotFoundError') {}
+
+/** A database that holds no identity yet */
+export class NoIdentityError extends named('NoIdentityError') {}

@@ -64,3 +64,19 @@ export { SessionManager, MAX_SESSIONS_PER_DEVICE } from './crypto/sessions.ts'
 export type { DecryptedMessage } from './crypto/sessions.ts'
 export { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from './crypto/ratchet.ts'
 export { SenderKey, SenderKeyReceiver, parseSenderKeyMessage, SENDER_KEY_MESSAGE_TYPE } from './crypto/sender-keys.ts'
+
+export { deviceListKey, bundleKey, userIdHash, parseRecordKey, validateRecord, hyphaValidator, hyphaSelector, hyphaRecords, RECORD_NAMESPACE } from './services/records/index.ts'
+export type { HyphaRecordKey, ValidatedRecord } from './services/records/index.ts'
+
+export { Messenger, inboxTopic, envelopeId, saveIdentity } from './messenger.ts'
+export type { MessengerInit, MessengerMesh, MessengerEvents, ReceivedMessage, SendResult } from './messenger.ts'
+export { MessengerStore } from './store/messenger-store.ts'
+export type { Contact, StoredMessage, DeliveryState, Direction } from './store/messenger-store.ts'
+export { dhtOptions, gossipsubOptions, inboxTopics, inboxEnvelopeValidator, checkInboxEnvelope } from './services/mesh-options.ts'
+
+export { rendezvousServer, rendezvousClient, rendezvousNamespace } from './services/rendezvous/index.ts'
+export type {
+  RendezvousServer, RendezvousServerInit, RendezvousServerComponents, RendezvousClient, RendezvousInit, RendezvousClientComponents,
+  RegisterOptions, RegisterResult, DiscoverOptions, DiscoverResult, RendezvousRegistration
+} from './services/rendezvous/index.ts'
+export * as rendezvousConstants from './services/rendezvous/constants.ts'

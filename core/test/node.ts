@@ -7,3 +7,5 @@
 import './crypto/wycheproof-curves.node.ts'
 import './crypto/wycheproof-symmetric.node.ts'
 import './protocol/vectors.node.ts'
+import './messenger.node.ts'
+import './services/rendezvous/rendezvous.node.ts'

@@ -104,3 +104,18 @@ export const INBOX_BUCKETS = 256
 
 /** Rendezvous protocol (libp2p/specs rendezvous.md) */
 export const RENDEZVOUS_PROTOCOL = '/rendezvous/1.0.0'
+
+/** Contacts one device keeps */
+export const MAX_CONTACTS = 10_000
+
+/** Messages kept per conversation (the oldest go first) */
+export const MAX_HISTORY_PER_CONTACT = 10_000
+
+/** Envelope ids remembered in memory to drop gossip duplicates before decrypting */
+export const MAX_SEEN_ENVELOPES = 10_000
+
+/** Republish this device's DHT records this often (ms) */
+export const RECORD_REPUBLISH_INTERVAL = 60 * 60 * 1000
+
+/** How long a send keeps retrying a publish that found no peer on the topic (ms) */
+export const PUBLISH_TIMEOUT = 15_000
