@@ -21,20 +21,19 @@ export interface BootstrapStatus {
 /**
  * Describe what `hypha-bootstrap` runs in this build.
  *
- * The volunteer node itself (libp2p with DHT server, rendezvous, mailboxes and
- * relay) and the web app it serves arrive with the mesh; until then every
- * service is reported as not available, but the relay limits are already
- * resolved and checked exactly as the node will use them.
+ * The DHT server, rendezvous and relay run (`createBootstrapNode`); the
+ * mailbox server and the web app are not in this build yet. The relay limits
+ * are resolved and checked exactly as the node uses them.
  *
  * @throws {TypeError | RangeError} when a relay limit override is invalid
  */
 export function bootstrapStatus (relayOverrides: RelayLimitsInit = {}): BootstrapStatus {
   return {
     services: [
-      { name: 'dht', description: 'Kademlia DHT server for Hypha records', available: false },
-      { name: 'rendezvous', description: 'rendezvous server: peers find each other by namespace', available: false },
+      { name: 'dht', description: 'Kademlia DHT server for Hypha records', available: true },
+      { name: 'rendezvous', description: 'rendezvous server: peers find each other by namespace', available: true },
       { name: 'mailbox', description: 'offline mailboxes: sealed envelopes held for offline peers', available: false },
-      { name: 'relay', description: 'circuit relay v2 for peers behind NAT and browsers', available: false },
+      { name: 'relay', description: 'circuit relay v2 for peers behind NAT and browsers', available: true },
       { name: 'web', description: 'serves the Hypha web app', available: false }
     ],
     relayLimits: relayLimits(relayOverrides)
@@ -76,15 +75,12 @@ export function formatStatus (status: BootstrapStatus): string {
   const pending = status.services.filter(service => !service.available)
   const limits = status.relayLimits
   const lines = [
-    'Hypha: the build succeeded (@hypha/core: identities and end-to-end crypto).',
+    'Hypha bootstrap node (hypha-bootstrap).',
     ''
   ]
 
   if (pending.length > 0) {
-    lines.push(
-      'The volunteer node (hypha-bootstrap) and the web app arrive with the mesh issue.',
-      'Not running yet:'
-    )
+    lines.push('Not in this build yet:')
     for (const service of pending) {
       lines.push(`  - ${service.name}: ${service.description}`)
     }

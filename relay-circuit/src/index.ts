@@ -2,9 +2,10 @@
  * @packageDocumentation
  *
  * `@hypha/relay-circuit` is the relay-only volunteer node of the Hypha mesh
- * (`hypha-relay`, arriving with the mesh: identify + circuit relay v2 for peers
- * behind NAT and for browsers) and the relay limits that `@hypha/bootstrap`
- * reuses, so both kinds of volunteer node relay on the same terms.
+ * (`hypha-relay`: identify + circuit relay v2 for peers behind NAT and for
+ * browsers) and the relay settings that `@hypha/bootstrap` reuses, so both
+ * kinds of volunteer node relay on the same terms: `relayLimits()`,
+ * `relayServerOptions()`, the peer key file and the CLI conventions.
  *
  * @example
  *
@@ -19,6 +20,19 @@
  *
  * relayLimits({ maxReservations: 0 })
  * // RangeError: maxReservations must be a positive integer, got 0
+ * ```
+ *
+ * @example
+ *
+ * ```ts
+ * import { createRelayNode, loadPeerKey } from '@hypha/relay-circuit'
+ *
+ * const node = await createRelayNode({
+ *   listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'],
+ *   limits: { maxReservations: 256 },
+ *   privateKey: await loadPeerKey('./relay-data')
+ * })
+ * console.log(node.getMultiaddrs())
  * ```
  */
 
@@ -36,3 +50,12 @@ export {
   MAX_DATA_LIMIT
 } from './limits.ts'
 export type { RelayLimits, RelayLimitsInit } from './limits.ts'
+export { relayServerOptions } from './server-options.ts'
+export { createRelayNode, DEFAULT_RELAY_LISTEN } from './node.ts'
+export type { RelayNodeOptions, RelayServices } from './node.ts'
+export { loadPeerKey, PEER_KEY_FILE } from './peer-key.ts'
+export {
+  UsageError, EXIT_USAGE, EXIT_OPERATIONAL, SHUTDOWN_TIMEOUT, RELAY_LIMIT_FLAGS,
+  parseFlags, envName, flagOrEnv, booleanFlag, relayLimitsFromFlags, listenAddresses, readyEvent, serve, runCli
+} from './cli-support.ts'
+export type { FlagValues, ReadyEvent, ServeOptions } from './cli-support.ts'

@@ -1,0 +1,164 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { dhtOptions, gossipsubOptions, inboxEnvelopeValidator, inboxTopics, rendezvousServer } from '@hypha/core'
+import { relayLimits, relayServerOptions } from '@hypha/relay-circuit'
+import { autoNAT } from '@libp2p/autonat'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { gossipsub } from '@libp2p/gossipsub'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
+import { createLibp2p } from 'libp2p'
+import type { RendezvousServer, RendezvousServerInit } from '@hypha/core'
+import type { RelayLimitsInit } from '@hypha/relay-circuit'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Identify } from '@libp2p/identify'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Ping } from '@libp2p/ping'
+import type { Libp2pOptions, ServiceFactoryMap } from 'libp2p'
+
+/** Where a bootstrap node listens by default: TCP 4001 and WebSocket 4002 on every interface */
+export const DEFAULT_BOOTSTRAP_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']
+
+export interface BootstrapNodeOptions {
+  /**
+   * Multiaddrs to listen on (TCP and/or WebSocket)
+   *
+   * @default DEFAULT_BOOTSTRAP_LISTEN
+   */
+  listen?: string[]
+
+  /**
+   * The node's libp2p key; a fresh Ed25519 key when omitted (see `loadPeerKey`)
+   */
+  privateKey?: PrivateKey
+
+  /**
+   * Where DHT records and the peer store are kept (an opened datastore, see
+   * `openDatastore`); in memory when omitted
+   */
+  datastore?: Libp2pOptions['datastore']
+
+  /**
+   * Keep loopback and private addresses in DHT peer info. Needed when every
+   * node runs on one machine (tests, `npm start`); on the internet these
+   * addresses are useless to other peers and are stripped.
+   *
+   * @default false
+   */
+  allowLoopback?: boolean
+
+  /**
+   * Overrides of the circuit relay limits, checked by `relayLimits()` (shared with `hypha-relay`)
+   */
+  limits?: RelayLimitsInit
+
+  /**
+   * Rendezvous server settings, or `false` to run without one
+   *
+   * @default {}
+   */
+  rendezvous?: RendezvousServerInit | false
+
+  /**
+   * Gossipsub topics the node subscribes to and so relays (gossipsub only
+   * forwards topics a node is subscribed to). The inbox topics are checked
+   * with core's inbox envelope validator; other topics are relayed as they are.
+   *
+   * @default inboxTopics() (all 256 inbox buckets)
+   */
+  topics?: string[]
+
+  /**
+   * EXTENSION POINT: more libp2p services, added to (or replacing, by name)
+   * the defaults below. This is where services still being written plug in
+   * (the mailbox server), without changing this function's callers.
+   */
+  services?: ServiceFactoryMap
+
+  /**
+   * Start listening before returning
+   *
+   * @default true
+   */
+  start?: boolean
+}
+
+export interface BootstrapServices extends Record<string, unknown> {
+  identify: Identify
+  ping: Ping
+  autoNAT: unknown
+  relay: CircuitRelayService
+  dht: KadDHT
+  pubsub: GossipSub
+  rendezvous?: RendezvousServer
+}
+
+/**
+ * Build a bootstrap (volunteer) node: TCP + WebSocket, noise, yamux,
+ * identify, autonat, ping, a kad-dht server for Hypha records, gossipsub
+ * (StrictNoSign, content-addressed ids) relaying the inbox topics, a circuit
+ * relay v2 server with the same limits as `hypha-relay`, and a rendezvous
+ * server.
+ *
+ * @throws {TypeError | RangeError} when a relay limit override is invalid (before anything listens)
+ */
+export async function createBootstrapNode (options: BootstrapNodeOptions = {}): Promise<Libp2p<BootstrapServices>> {
+  const limits = relayLimits(options.limits ?? {})
+  const rendezvous = options.rendezvous === false ? {} : { rendezvous: rendezvousServer(options.rendezvous ?? {}) }
+
+  const node = await createLibp2p({
+    privateKey: options.privateKey,
+    datastore: options.datastore,
+    start: false,
+    addresses: {
+      listen: options.listen ?? DEFAULT_BOOTSTRAP_LISTEN
+    },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      ping: ping(),
+      autoNAT: autoNAT(),
+      relay: circuitRelayServer(relayServerOptions(limits)),
+      dht: kadDHT({
+        ...dhtOptions(),
+        clientMode: false,
+        peerInfoMapper: options.allowLoopback === true ? passthroughMapper : removePrivateAddressesMapper
+      }),
+      pubsub: gossipsub({
+        ...gossipsubOptions(),
+        allowPublishToZeroTopicPeers: true
+      }),
+      ...rendezvous,
+      ...options.services
+    }
+  }) as unknown as Libp2p<BootstrapServices>
+
+  const inbox = new Set(inboxTopics())
+  const validate = inboxEnvelopeValidator()
+  const topics = options.topics ?? [...inbox]
+  for (const topic of topics) {
+    if (inbox.has(topic)) {
+      node.services.pubsub.topicValidators.set(topic, validate as any)
+    }
+  }
+  // gossipsub refuses subscriptions before it has started
+  const subscribe = (): void => {
+    for (const topic of topics) {
+      node.services.pubsub.subscribe(topic)
+    }
+  }
+  node.addEventListener('start', subscribe, { once: true })
+
+  if (options.start ?? true) {
+    await node.start()
+  }
+
+  return node
+}

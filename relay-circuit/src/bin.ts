@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { relayCli } from './cli.ts'
+
+await relayCli(process.argv.slice(2), process.env)
