@@ -69,7 +69,7 @@ export { deviceListKey, bundleKey, userIdHash, parseRecordKey, validateRecord, h
 export type { HyphaRecordKey, ValidatedRecord } from './services/records/index.ts'
 
 export { Messenger, inboxTopic, envelopeId, saveIdentity } from './messenger.ts'
-export type { MessengerInit, MessengerMesh, MessengerEvents, ReceivedMessage, SendResult } from './messenger.ts'
+export type { MessengerInit, MessengerMesh, MessengerPresence, MessengerEvents, ReceivedMessage, SendResult } from './messenger.ts'
 export { MessengerStore } from './store/messenger-store.ts'
 export type { Contact, StoredMessage, DeliveryState, Direction } from './store/messenger-store.ts'
 export { dhtOptions, gossipsubOptions, inboxTopics, inboxEnvelopeValidator, checkInboxEnvelope } from './services/mesh-options.ts'
@@ -80,3 +80,5 @@ export type {
   RegisterOptions, RegisterResult, DiscoverOptions, DiscoverResult, RendezvousRegistration
 } from './services/rendezvous/index.ts'
 export * as rendezvousConstants from './services/rendezvous/constants.ts'
+export { rendezvousPresence } from './services/rendezvous/presence.ts'
+export type { PresenceNode } from './services/rendezvous/presence.ts'

@@ -20,6 +20,7 @@ import { INBOX_TOPIC_PREFIX, MAX_ENVELOPE_BYTES, MAX_SEEN_ENVELOPES, PUBLISH_TIM
 import { Content } from './protocol/pb/content.ts'
 import { inboxEnvelopeValidator } from './services/mesh-options.ts'
 import { bundleKey, deviceListKey } from './services/records/index.ts'
+import { DEFAULT_TTL, rendezvousNamespace } from './services/rendezvous/index.ts'
 import { MessengerStore } from './store/messenger-store.ts'
 import { hex, own } from './utils/bytes.ts'
 import type { RandomSource } from './crypto/random.ts'
@@ -45,6 +46,18 @@ export interface MessengerMesh {
   }
 }
 
+/**
+ * Optional: rendezvous presence. A device registers under
+ * `rendezvousNamespace(userId)` at its rendezvous points (bootstrap nodes)
+ * and looks its contacts up there to connect to them directly (over a relay,
+ * then WebRTC), so gossip between them needs no third node.
+ */
+export interface MessengerPresence {
+  register(namespace: string): Promise<void>
+  discover(namespace: string): Promise<Array<{ peerId: string, multiaddrs: string[] }>>
+  connect(peerId: string, multiaddrs: string[]): Promise<void>
+}
+
 export interface MessengerInit {
   /** The device's database; the identity is stored in it */
   db: AbstractLevel<any, any, any>
@@ -52,6 +65,8 @@ export interface MessengerInit {
   /** Logger for diagnostics (never given keys or plaintext) */
   log?(message: string): void
   random?: RandomSource
+  /** Rendezvous presence, for direct connections to contacts */
+  presence?: MessengerPresence
 }
 
 export interface ReceivedMessage extends StoredMessage {
@@ -92,6 +107,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private sessions: SessionManager
   private readonly log: (message: string) => void
   private readonly random: RandomSource
+  private readonly presence?: MessengerPresence
+  private reregister?: ReturnType<typeof setInterval>
   private readonly seen = new Set<string>()
   private readonly topics = new Set<string>()
   private republish?: ReturnType<typeof setInterval>
@@ -109,6 +126,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.mesh = init.mesh
     this.log = init.log ?? (() => {})
     this.random = init.random ?? systemRandom
+    this.presence = init.presence
   }
 
   /** Opens the messenger of the identity stored in `db` (see `MessengerStore.saveIdentity`) */
@@ -134,11 +152,17 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
     const published = await this.publishRecords()
     this.republish = setInterval(() => { this.publishRecords().catch(() => {}) }, RECORD_REPUBLISH_INTERVAL)
+    if (this.presence != null) {
+      await this.announce()
+      // registrations live DEFAULT_TTL; renew at half of it
+      this.reregister = setInterval(() => { void this.announce() }, DEFAULT_TTL * 1000 / 2)
+    }
     return { published }
   }
 
   async stop (): Promise<void> {
     clearInterval(this.republish)
+    clearInterval(this.reregister)
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     for (const topic of this.topics) {
       this.mesh.pubsub.unsubscribe(topic)
@@ -208,7 +232,40 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       addedAt: previous?.addedAt ?? Date.now()
     }
     await this.store.saveContact(contact)
+    await this.connectTo(userId)
     return contact
+  }
+
+  private async announce (): Promise<void> {
+    try {
+      await this.presence?.register(rendezvousNamespace(this.identity.userId))
+    } catch (err: any) {
+      this.log(`rendezvous registration failed: ${err.name}`)
+    }
+  }
+
+  /**
+   * Best effort: finds a contact's current addresses at the rendezvous points
+   * and connects to it directly. True when a connection was made.
+   */
+  async connectTo (userId: string): Promise<boolean> {
+    if (this.presence == null) {
+      return false
+    }
+    try {
+      const found = await this.presence.discover(rendezvousNamespace(userId))
+      for (const { peerId, multiaddrs } of found) {
+        try {
+          await this.presence.connect(peerId, multiaddrs)
+          return true
+        } catch (err: any) {
+          this.log(`direct connection failed: ${err.name}`)
+        }
+      }
+    } catch (err: any) {
+      this.log(`rendezvous discovery failed: ${err.name}`)
+    }
+    return false
   }
 
   async contacts (): Promise<Contact[]> {

@@ -33,6 +33,9 @@ describe('messenger over a real mesh on 127.0.0.1', function () {
 
     const contact = await a.messenger.addContact(b.messenger.userId, 'bob')
     expect(contact.devices).to.have.length(1)
+    // found at the rendezvous point and connected directly
+    expect(a.node.getConnections(b.node.peerId)).to.not.be.empty()
+    expect(c.node.getConnections(b.node.peerId)).to.be.empty()
 
     const seenByC: Array<{ decrypted: boolean }> = []
     c.messenger.addEventListener('envelope', evt => { seenByC.push(evt.detail) })
