@@ -41,7 +41,7 @@ async function node (clientMode: boolean): Promise<Node> {
       identify: identify(),
       ping: ping(),
       dht: kadDHT({ ...dhtOptions(), clientMode, peerInfoMapper: passthroughMapper }) as any,
-      pubsub: gossipsub({ ...gossipsubOptions() }) as any
+      pubsub: gossipsub({ ...gossipsubOptions({ allowLoopback: true }) }) as any
     }
   }) as unknown as Node
 }

@@ -132,7 +132,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
         peerInfoMapper: options.allowLoopback === true ? passthroughMapper : removePrivateAddressesMapper
       }),
       pubsub: gossipsub({
-        ...gossipsubOptions(),
+        ...gossipsubOptions({ allowLoopback: options.allowLoopback }),
         allowPublishToZeroTopicPeers: true
       }),
       ...rendezvous,

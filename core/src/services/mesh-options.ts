@@ -24,18 +24,22 @@ export function dhtOptions (): { protocol: string } & ReturnType<typeof hyphaRec
  * Gossipsub frames name no author (StrictNoSign) and a message's id is the
  * SHA-256 of its data, the envelope id receivers dedupe on.
  */
-export function gossipsubOptions (): {
+export function gossipsubOptions (options: { allowLoopback?: boolean } = {}): {
   globalSignaturePolicy: 'StrictNoSign'
   msgIdFn(message: { data: Uint8Array }): Uint8Array
   maxInboundDataLength: number
   emitSelf: boolean
+  scoreParams?: { IPColocationFactorWhitelist: Set<string> }
 } {
   return {
     globalSignaturePolicy: 'StrictNoSign',
     msgIdFn: message => sha256(message.data),
     // an RPC frame carries an envelope plus framing
     maxInboundDataLength: MAX_ENVELOPE_BYTES + 64 * 1024,
-    emitSelf: false
+    emitSelf: false,
+    // a local mesh puts every peer on one IP: gossipsub's colocation penalty (more than
+    // 10 peers per IP) would prune them all, so loopback is exempt there, and only there
+    ...(options.allowLoopback === true ? { scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1', '::1']) } } : {})
   }
 }
 
