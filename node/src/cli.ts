@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import {
-  ContactNotFoundError, Messenger, MessengerStore, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, parseUserId, saveIdentity
+  ContactNotFoundError, Messenger, MessengerStore, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, parseUserId, rendezvousPresence, saveIdentity
 } from '@hypha/core'
 import { parseBootstrapList } from './bootstrap-list.ts'
 import { BootstrapError, IdentityExistsError, UsageError } from './errors.ts'
@@ -387,7 +387,7 @@ class Cli {
   private async online<T> (fn: (online: Online) => Promise<T>, prepare?: (messenger: Messenger) => Promise<void>): Promise<T> {
     return this.withDb(async db => {
       // libp2p is loaded only by the commands that go online
-      const { createPeerNode, dialBootstrap, waitForDht } = await import('./libp2p.ts')
+      const { bootstrapPeerIds, createPeerNode, dialBootstrap, waitForDht } = await import('./libp2p.ts')
       const node = await createPeerNode({
         bootstrap: this.line.bootstrap,
         allowLoopback: this.line.allowLoopback,
@@ -395,7 +395,14 @@ class Cli {
       })
       let messenger: Messenger | undefined
       try {
-        messenger = await Messenger.open({ db, mesh: node.services, log: message => { this.debug(message) } })
+        const points = bootstrapPeerIds(this.line.bootstrap)
+        messenger = await Messenger.open({
+          db,
+          mesh: node.services,
+          // register at the bootstrap nodes' rendezvous servers; contacts found there are dialed directly
+          presence: rendezvousPresence(node, () => points),
+          log: message => { this.debug(message) }
+        })
         // fail on a bad contact name before any network wait
         await prepare?.(messenger)
         const t0 = Date.now()

@@ -7,7 +7,7 @@
 
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, rendezvousClient } from '@hypha/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dcutr } from '@libp2p/dcutr'
@@ -22,8 +22,8 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import type { MessengerMesh } from '@hypha/core'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { MessengerMesh, RendezvousClient } from '@hypha/core'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Listen addresses on a loopback-only host (tests, a local mesh) */
@@ -78,6 +78,7 @@ export type PeerServices = {
   dcutr: unknown
   dht: MessengerMesh['dht'] & { routingTable?: { size: number } }
   pubsub: MessengerMesh['pubsub'] & { getMeshPeers(topic: string): unknown[] }
+  rendezvous: RendezvousClient
 }
 
 export type PeerNode = Libp2p<PeerServices>
@@ -131,7 +132,8 @@ export async function createPeerNode (init: PeerNodeInit): Promise<PeerNode> {
         initialQuerySelfInterval: 0,
         ...(allowLoopback ? { peerInfoMapper: passthroughMapper } : {})
       }) as any,
-      pubsub: gossipsub({ ...gossipsubOptions({ allowLoopback }) }) as any
+      pubsub: gossipsub({ ...gossipsubOptions({ allowLoopback }) }) as any,
+      rendezvous: rendezvousClient()
     }
   })
 
@@ -218,4 +220,16 @@ async function poll (done: () => boolean, timeout: number): Promise<boolean> {
 
 async function sleep (ms: number): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** The peer ids named by bootstrap multiaddrs (`.../p2p/<id>`): the rendezvous points */
+export function bootstrapPeerIds (bootstrap: string[]): PeerId[] {
+  const ids: PeerId[] = []
+  for (const address of bootstrap) {
+    const id = /\/p2p\/([^/]+)$/.exec(address)?.[1]
+    if (id != null) {
+      ids.push(peerIdFromString(id))
+    }
+  }
+  return ids
 }
