@@ -183,17 +183,19 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
     : []
   checkJump(0, header.n, `message ${header.n}`)
   const x = await curves()
-  const receiving = kdfRoot(state.rootKey, await x.x25519(state.dhs.secretKey, header.dh))
+  // the new ratchet key is made while the first DH runs: both are independent
+  const [dhOld, dhs] = await Promise.all([x.x25519(state.dhs.secretKey, header.dh), generateX25519(random)])
+  const receiving = kdfRoot(state.rootKey, dhOld)
   const run = runChain(receiving.chainKey, dh, 0, header.n)
   let plaintext: Uint8Array
   try {
     plaintext = open(run.messageKey, body, ad)
   } catch (err) {
+    wipe(dhs.secretKey)
     if (err instanceof DecryptionError) { throw new DecryptionError('message does not authenticate in this session') }
     throw err
   }
-  wipe(run.messageKey)
-  const dhs = await generateX25519(random)
+  wipe(run.messageKey, dhOld)
   const sending = kdfRoot(receiving.rootKey, await x.x25519(dhs.secretKey, header.dh))
 
   // commit

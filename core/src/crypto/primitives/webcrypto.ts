@@ -40,8 +40,13 @@ function cached (cache: WeakMap<Uint8Array, CachedKey>, secret: Uint8Array, load
   return entry.key
 }
 
-async function publicFromJwk (subtle: SubtleCrypto, algorithm: string, prefix: Uint8Array, secret: Uint8Array): Promise<Uint8Array> {
-  const key = await subtle.importKey('pkcs8', pkcs8(prefix, secret), { name: algorithm }, true, algorithm === 'Ed25519' ? ['sign'] : ['deriveBits'])
+async function publicFromJwk (subtle: SubtleCrypto, algorithm: string, prefix: Uint8Array, secret: Uint8Array, cache: WeakMap<Uint8Array, CachedKey>): Promise<Uint8Array> {
+  const load = async (): Promise<CryptoKey> => subtle.importKey('pkcs8', pkcs8(prefix, secret), { name: algorithm }, true, algorithm === 'Ed25519' ? ['sign'] : ['deriveBits'])
+  // the import is cached: a new key's first sign or DH, which usually follows, skips it
+  let key = await cached(cache, secret, load)
+  if (!key.extractable) {
+    key = await load()
+  }
   const jwk = await subtle.exportKey('jwk', key)
   if (typeof jwk.x !== 'string') { throw new Error(`WebCrypto returned no public key for ${algorithm}`) }
   return base64url.baseDecode(jwk.x)
@@ -57,7 +62,7 @@ function make (subtle: SubtleCrypto): Curves {
     name: 'webcrypto',
     async ed25519PublicKey (secret) {
       assertBytes(secret, 32, 'Ed25519 secret key')
-      return publicFromJwk(subtle, 'Ed25519', ED25519_PKCS8_PREFIX, secret)
+      return publicFromJwk(subtle, 'Ed25519', ED25519_PKCS8_PREFIX, secret, signingKeys)
     },
     async ed25519Sign (secret, message) {
       assertBytes(secret, 32, 'Ed25519 secret key')
@@ -74,7 +79,7 @@ function make (subtle: SubtleCrypto): Curves {
     },
     async x25519PublicKey (secret) {
       assertBytes(secret, 32, 'X25519 secret key')
-      return publicFromJwk(subtle, 'X25519', X25519_PKCS8_PREFIX, secret)
+      return publicFromJwk(subtle, 'X25519', X25519_PKCS8_PREFIX, secret, dhKeys)
     },
     async x25519 (secret, publicKey) {
       assertBytes(secret, 32, 'X25519 secret key')
