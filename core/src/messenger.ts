@@ -160,12 +160,20 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     return { published }
   }
 
-  async stop (): Promise<void> {
+  /**
+   * Stops listening. The topics stay subscribed unless `leaveTopics`: when the
+   * libp2p node stops next, its connections close without a gossipsub PRUNE,
+   * whereas leaving a topic makes its mesh peers hold this peer off it for a
+   * while, which would delay the next run of a short-lived peer (the CLI).
+   */
+  async stop (options: { leaveTopics?: boolean } = {}): Promise<void> {
     clearInterval(this.republish)
     clearInterval(this.reregister)
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     for (const topic of this.topics) {
-      this.mesh.pubsub.unsubscribe(topic)
+      if (options.leaveTopics === true) {
+        this.mesh.pubsub.unsubscribe(topic)
+      }
       this.mesh.pubsub.topicValidators?.delete(topic)
     }
     this.topics.clear()
