@@ -28,7 +28,8 @@ export type { ResolveHomeOptions } from './home.ts'
 export { parseBootstrapList } from './bootstrap-list.ts'
 export {
   createPeerNode, dialBootstrap, waitForDht, waitForTopicPeers, isLoopback,
-  LOOPBACK_LISTEN, DEFAULT_LISTEN, BOOTSTRAP_DIAL_ATTEMPTS, BOOTSTRAP_DIAL_BACKOFF
+  LOOPBACK_LISTEN, DEFAULT_LISTEN, BOOTSTRAP_DIAL_ATTEMPTS, BOOTSTRAP_DIAL_BACKOFF,
+  bootstrapPeerIds, upgradeToWebRTC, WEBRTC_UPGRADE_ATTEMPTS, WEBRTC_ATTEMPT_TIMEOUT
 } from './libp2p.ts'
 export type { PeerNode, PeerNodeInit, PeerServices, DialBootstrapOptions } from './libp2p.ts'
 export { openDatabase, DB_DIRNAME } from './storage.ts'
