@@ -5,7 +5,8 @@
  * `TypeError`/`RangeError`; the classes below are protocol failures.
  */
 
-function named (name: string): new (message: string) => Error {
+/** A base class whose instances and constructor are named `name`: `class X extends namedError('X') {}` */
+export function namedError (name: string): new (message: string) => Error {
   const NamedError = class extends Error {
     constructor (message: string) {
       super(message)
@@ -17,49 +18,49 @@ function named (name: string): new (message: string) => Error {
 }
 
 /** A signature did not verify: bundle, device list, SIWE message, sender-key message */
-export class InvalidSignatureError extends named('InvalidSignatureError') {}
+export class InvalidSignatureError extends namedError('InvalidSignatureError') {}
 
 /** A public key is malformed or low-order (X25519 result would be all zero) */
-export class InvalidPublicKeyError extends named('InvalidPublicKeyError') {}
+export class InvalidPublicKeyError extends namedError('InvalidPublicKeyError') {}
 
 /** An AEAD tag did not verify: the bytes were altered or the key is wrong */
-export class DecryptionError extends named('DecryptionError') {}
+export class DecryptionError extends namedError('DecryptionError') {}
 
 /** Bytes that do not parse as the structure they claim to be */
-export class MalformedMessageError extends named('MalformedMessageError') {}
+export class MalformedMessageError extends namedError('MalformedMessageError') {}
 
 /** A message was larger than the protocol allows */
-export class MessageTooLargeError extends named('MessageTooLargeError') {}
+export class MessageTooLargeError extends namedError('MessageTooLargeError') {}
 
 /** A version or type byte this implementation does not speak */
-export class UnsupportedVersionError extends named('UnsupportedVersionError') {}
+export class UnsupportedVersionError extends namedError('UnsupportedVersionError') {}
 
 /** The message key was already used (a replay or a duplicate) or has been evicted */
-export class DuplicateMessageError extends named('DuplicateMessageError') {}
+export class DuplicateMessageError extends namedError('DuplicateMessageError') {}
 
 /** A message would skip more chain steps than MAX_FORWARD_JUMP */
-export class TooManySkippedMessagesError extends named('TooManySkippedMessagesError') {}
+export class TooManySkippedMessagesError extends namedError('TooManySkippedMessagesError') {}
 
 /** A prekey envelope names a prekey this device does not have (or a one-time prekey already used) */
-export class UnknownPrekeyError extends named('UnknownPrekeyError') {}
+export class UnknownPrekeyError extends namedError('UnknownPrekeyError') {}
 
 /** No session matches an incoming message */
-export class UnknownSessionError extends named('UnknownSessionError') {}
+export class UnknownSessionError extends namedError('UnknownSessionError') {}
 
 /** A device list or prekey bundle is inconsistent (wrong user, unknown device, stale version...) */
-export class InvalidRecordError extends named('InvalidRecordError') {}
+export class InvalidRecordError extends namedError('InvalidRecordError') {}
 
 /** A Sign-In with Ethereum authorization is not the one Hypha expects (wrong chain, address, statement...) */
-export class InvalidSiweMessageError extends named('InvalidSiweMessageError') {}
+export class InvalidSiweMessageError extends namedError('InvalidSiweMessageError') {}
 
 /** A user id that is neither a valid did:key (Ed25519) nor a did:pkh (eip155:1) */
-export class InvalidUserIdError extends named('InvalidUserIdError') {}
+export class InvalidUserIdError extends namedError('InvalidUserIdError') {}
 
 /** A backup could not be opened with the passphrase given (or it was altered) */
-export class WrongPassphraseError extends named('WrongPassphraseError') {}
+export class WrongPassphraseError extends namedError('WrongPassphraseError') {}
 
 /** A backup file that is not a Hypha backup, or has parameters out of bounds */
-export class InvalidBackupError extends named('InvalidBackupError') {}
+export class InvalidBackupError extends namedError('InvalidBackupError') {}
 
 /**
  * A rendezvous point answered with a status other than OK. `.status` is the
@@ -67,7 +68,7 @@ export class InvalidBackupError extends named('InvalidBackupError') {}
  * 'E_INVALID_TTL', 'E_INVALID_COOKIE', 'E_NOT_AUTHORIZED', 'E_INTERNAL_ERROR'
  * or 'E_UNAVAILABLE'
  */
-export class RendezvousError extends named('RendezvousError') {
+export class RendezvousError extends namedError('RendezvousError') {
   readonly status: string
 
   constructor (message: string, status = 'E_INTERNAL_ERROR') {
@@ -77,10 +78,10 @@ export class RendezvousError extends named('RendezvousError') {
 }
 
 /** A rendezvous frame that does not parse, is too large, is cut short, or has a type that does not belong where it came */
-export class InvalidRendezvousMessageError extends named('InvalidRendezvousMessageError') {}
+export class InvalidRendezvousMessageError extends namedError('InvalidRendezvousMessageError') {}
 
 /** A contact, or a contact's records, could not be found */
-export class ContactNotFoundError extends named('ContactNotFoundError') {}
+export class ContactNotFoundError extends namedError('ContactNotFoundError') {}
 
 /** A database that holds no identity yet */
-export class NoIdentityError extends named('NoIdentityError') {}
+export class NoIdentityError extends namedError('NoIdentityError') {}

@@ -3,16 +3,7 @@
  * else with 2; callers and tests switch on `.name`.
  */
 
-function named (name: string): new (message: string) => Error {
-  const NamedError = class extends Error {
-    constructor (message: string) {
-      super(message)
-      this.name = name
-    }
-  }
-  Object.defineProperty(NamedError, 'name', { value: name })
-  return NamedError
-}
+import { namedError as named } from '@hypha/core'
 
 /** The command line is wrong: unknown command or flag, missing or bad argument */
 export class UsageError extends named('UsageError') {}
