@@ -56,7 +56,7 @@ await runCli('hypha-bootstrap', async () => {
         `  data:      ${data}`,
         '',
         'Connect a peer (Node CLI, from the repository root):',
-        `  npx hypha --bootstrap ${tcpAddress} --allow-loopback whoami`,
+        `  node node/dist/src/bin.js --bootstrap ${tcpAddress} --allow-loopback --home /tmp/alice init --name Alice`,
         '',
         'Browsers connect to the /ws address. Ctrl-C stops the node.'
       ]
