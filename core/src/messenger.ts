@@ -9,6 +9,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { TypedEventEmitter } from 'main-event'
+import { fromString } from 'uint8arrays/from-string'
 import { verifyBundle, decodeBundle, createBundle, encodeBundle } from './crypto/prekeys.ts'
 import { systemRandom } from './crypto/random.ts'
 import { SessionManager } from './crypto/sessions.ts'
@@ -304,7 +305,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     // the message is stored while it is encrypted; both are durable before it goes out
     const stored = this.store.addMessage({ id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
     const envelopes = await Promise.all(contact.devices.map(async device => {
-      const signingKey = fromHex(device)
+      const signingKey = fromString(device, 'base16')
       return { topic: inboxTopic(signingKey), envelope: await this.encryptFor(contact.userId, signingKey, plaintext) }
     }))
     await stored
@@ -411,12 +412,6 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private safeDispatch<K extends keyof MessengerEvents> (type: K, detail: MessengerEvents[K]['detail']): void {
     this.dispatchEvent(new CustomEvent(type, { detail }) as any)
   }
-}
-
-function fromHex (value: string): Uint8Array {
-  const out = new Uint8Array(value.length / 2)
-  for (let i = 0; i < out.length; i++) { out[i] = parseInt(value.slice(2 * i, 2 * i + 2), 16) }
-  return out
 }
 
 /** Creates an identity in `db` for a new device (see `createIdentity`/`createWalletIdentity`) */
