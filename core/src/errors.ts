@@ -85,3 +85,39 @@ export class ContactNotFoundError extends namedError('ContactNotFoundError') {}
 
 /** A database that holds no identity yet */
 export class NoIdentityError extends namedError('NoIdentityError') {}
+
+/* ---- Mailboxes: a refusal from a mailbox node, or a client-side check of what it sent ---- */
+
+/** An inbox is over its count or byte quota on a mailbox node, or the node is full */
+export class QuotaExceededError extends namedError('QuotaExceededError') {}
+
+/** An envelope over the mailbox node's size limit */
+export class EnvelopeTooLargeError extends namedError('EnvelopeTooLargeError') {}
+
+/** A deposit stamp with too few leading zero bits, a stale day or a nonce too long */
+export class InvalidStampError extends namedError('InvalidStampError') {}
+
+/** A FETCH or ACK whose signature does not verify, or with no fresh challenge on its stream */
+export class UnauthorizedError extends namedError('UnauthorizedError') {}
+
+/** A peer deposited faster than the mailbox node's rate limit */
+export class RateLimitedError extends namedError('RateLimitedError') {}
+
+/** A mailbox frame that does not parse, is too large, is cut short, or lacks or misuses a field */
+export class InvalidMailboxMessageError extends namedError('InvalidMailboxMessageError') {}
+
+/** A storage receipt that does not verify against the mailbox node that was dialled, or does not match the deposit */
+export class InvalidReceiptError extends namedError('InvalidReceiptError') {}
+
+/**
+ * A mailbox node failed for a reason of its own (status E_INTERNAL_ERROR).
+ * `.status` is the response status name.
+ */
+export class MailboxError extends namedError('MailboxError') {
+  readonly status: string
+
+  constructor (message: string, status = 'E_INTERNAL_ERROR') {
+    super(message)
+    this.status = status
+  }
+}

@@ -14,6 +14,11 @@
  * signed prekey id wins. A DHT server does not know the account's device list
  * here, so whether the device belongs to the account is checked by the
  * fetcher (`verifyBundle`), not by the DHT.
+ * - mailbox list: `/hypha/mailboxes/<hex(sha256(utf8(userId)))>/<hex(signingKey)>`,
+ * value an encoded SignedMailboxList. Valid when the user hash and the device
+ * signing key match the key, 1 to MAX_MAILBOXES_PER_LIST distinct peer ids
+ * are listed and the device signature verifies. Highest `version` wins. As
+ * for bundles, the fetcher checks the device against the device list.
  *
  * The user id is hashed so that a key names no user; anyone who knows a user
  * id can still compute the key (that is how contacts find it).
@@ -42,11 +47,16 @@ import { decodeSignedDeviceList, verifyDeviceList } from '../../identity/device.
 import { parseUserId } from '../../identity/did.ts'
 import { verifyWithContext } from '../../identity/keys.ts'
 import {
-  BUNDLE_RECORD_PREFIX, DEVICE_LIST_RECORD_PREFIX, KEM_PUBLIC_KEY_LENGTH, MAX_RECORD_BYTES,
+  BUNDLE_RECORD_PREFIX, DEVICE_LIST_RECORD_PREFIX, KEM_PUBLIC_KEY_LENGTH, MAILBOX_LIST_RECORD_PREFIX, MAX_RECORD_BYTES,
   PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH
 } from '../../protocol/constants.ts'
 import { concat, hex, uint32be } from '../../utils/bytes.ts'
+import { decodeMailboxList, verifyMailboxList } from './mailbox-list.ts'
+import type { VerifiedMailboxList } from './mailbox-list.ts'
 import type { PrekeyBundle } from '../../protocol/pb/identity.ts'
+
+export { createMailboxList, encodeMailboxList, decodeMailboxList, verifyMailboxList } from './mailbox-list.ts'
+export type { VerifiedMailboxList } from './mailbox-list.ts'
 
 /** The validator/selector name of Hypha records: the first segment of their keys */
 export const RECORD_NAMESPACE = 'hypha'
@@ -68,23 +78,34 @@ export function deviceListKey (userId: string): Uint8Array {
   return uint8ArrayFromString(DEVICE_LIST_RECORD_PREFIX + userIdHash(userId))
 }
 
-/** DHT key of one device's prekey bundle: utf8('/hypha/bundle/' + hex(sha256(utf8(userId))) + '/' + hex(signingKey)) */
-export function bundleKey (userId: string, signingKey: Uint8Array): Uint8Array {
+function checkSigningKey (signingKey: Uint8Array): void {
   if (!(signingKey instanceof Uint8Array) || signingKey.length !== PUBLIC_KEY_LENGTH) {
     throw new TypeError(`expected Uint8Array of length ${PUBLIC_KEY_LENGTH}, got length=${(signingKey as Uint8Array | undefined)?.length}`)
   }
+}
+
+/** DHT key of one device's prekey bundle: utf8('/hypha/bundle/' + hex(sha256(utf8(userId))) + '/' + hex(signingKey)) */
+export function bundleKey (userId: string, signingKey: Uint8Array): Uint8Array {
+  checkSigningKey(signingKey)
   return uint8ArrayFromString(`${BUNDLE_RECORD_PREFIX}${userIdHash(userId)}/${hex(signingKey)}`)
+}
+
+/** DHT key of one device's mailbox list: utf8('/hypha/mailboxes/' + hex(sha256(utf8(userId))) + '/' + hex(signingKey)) */
+export function mailboxListKey (userId: string, signingKey: Uint8Array): Uint8Array {
+  checkSigningKey(signingKey)
+  return uint8ArrayFromString(`${MAILBOX_LIST_RECORD_PREFIX}${userIdHash(userId)}/${hex(signingKey)}`)
 }
 
 /** A record key, parsed */
 export type HyphaRecordKey =
   | { kind: 'devices', userHash: string }
   | { kind: 'bundle', userHash: string, signingKey: string }
+  | { kind: 'mailboxes', userHash: string, signingKey: string }
 
 /**
  * Parse a Hypha record key.
  *
- * @throws {InvalidRecordError} when the key is not a device list or bundle key
+ * @throws {InvalidRecordError} when the key is not a device list, bundle or mailbox list key
  */
 export function parseRecordKey (key: Uint8Array): HyphaRecordKey {
   const text = uint8ArrayToString(key)
@@ -97,16 +118,18 @@ export function parseRecordKey (key: Uint8Array): HyphaRecordKey {
     return { kind: 'devices', userHash }
   }
 
-  if (text.startsWith(BUNDLE_RECORD_PREFIX)) {
-    const [userHash, signingKey, ...rest] = text.slice(BUNDLE_RECORD_PREFIX.length).split('/')
-    if (rest.length > 0 || userHash.length !== HASH_HEX_LENGTH || !HEX.test(userHash) ||
-      signingKey == null || signingKey.length !== SIGNING_KEY_HEX_LENGTH || !HEX.test(signingKey)) {
-      throw new InvalidRecordError(`bundle key must be ${BUNDLE_RECORD_PREFIX}<${HASH_HEX_LENGTH} hex digits>/<${SIGNING_KEY_HEX_LENGTH} hex digits>`)
+  for (const [prefix, kind, name] of [[BUNDLE_RECORD_PREFIX, 'bundle', 'bundle'], [MAILBOX_LIST_RECORD_PREFIX, 'mailboxes', 'mailbox list']] as const) {
+    if (text.startsWith(prefix)) {
+      const [userHash, signingKey, ...rest] = text.slice(prefix.length).split('/')
+      if (rest.length > 0 || userHash.length !== HASH_HEX_LENGTH || !HEX.test(userHash) ||
+        signingKey == null || signingKey.length !== SIGNING_KEY_HEX_LENGTH || !HEX.test(signingKey)) {
+        throw new InvalidRecordError(`${name} key must be ${prefix}<${HASH_HEX_LENGTH} hex digits>/<${SIGNING_KEY_HEX_LENGTH} hex digits>`)
+      }
+      return { kind, userHash, signingKey }
     }
-    return { kind: 'bundle', userHash, signingKey }
   }
 
-  throw new InvalidRecordError(`not a Hypha record key: expected ${DEVICE_LIST_RECORD_PREFIX} or ${BUNDLE_RECORD_PREFIX}`)
+  throw new InvalidRecordError(`not a Hypha record key: expected ${DEVICE_LIST_RECORD_PREFIX}, ${BUNDLE_RECORD_PREFIX} or ${MAILBOX_LIST_RECORD_PREFIX}`)
 }
 
 /** Errors of the decoders other than signature failures become InvalidRecordError: a DHT record is either valid or not */
@@ -187,6 +210,22 @@ async function validateBundle (userHash: string, signingKeyHex: string, value: U
   return bundle
 }
 
+async function validateMailboxList (userHash: string, signingKeyHex: string, value: Uint8Array): Promise<VerifiedMailboxList> {
+  let list: VerifiedMailboxList
+  try {
+    list = await verifyMailboxList(decodeMailboxList(value))
+  } catch (err) {
+    throw asRecordError(err)
+  }
+  if (userIdHash(list.userId) !== userHash) {
+    throw new InvalidRecordError('mailbox list user id does not match the record key')
+  }
+  if (hex(list.signingKey) !== signingKeyHex) {
+    throw new InvalidRecordError('mailbox list signing key does not match the record key')
+  }
+  return list
+}
+
 interface SignedDeviceListRecord {
   userId: string
   version: number
@@ -196,18 +235,22 @@ interface SignedDeviceListRecord {
 export type ValidatedRecord =
   | { kind: 'devices', userId: string, version: number }
   | { kind: 'bundle', bundle: PrekeyBundle }
+  | { kind: 'mailboxes', list: VerifiedMailboxList }
 
 /**
  * Validate a Hypha record and return what it holds.
  *
  * @throws {InvalidRecordError} for a key that is not a Hypha record key, a value over MAX_RECORD_BYTES, bytes that do not decode, or contents that do not match the key
- * @throws {InvalidSignatureError} when the account (device list) or device (bundle) signature does not verify
+ * @throws {InvalidSignatureError} when the account (device list) or device (bundle, mailbox list) signature does not verify
  */
 export async function validateRecord (key: Uint8Array, value: Uint8Array): Promise<ValidatedRecord> {
   const parsed = parseRecordKey(key)
   checkSize(value)
   if (parsed.kind === 'devices') {
     return { kind: 'devices', ...(await validateDeviceList(parsed.userHash, value)) }
+  }
+  if (parsed.kind === 'mailboxes') {
+    return { kind: 'mailboxes', list: await validateMailboxList(parsed.userHash, parsed.signingKey, value) }
   }
   return { kind: 'bundle', bundle: await validateBundle(parsed.userHash, parsed.signingKey, value) }
 }
@@ -222,8 +265,8 @@ export async function hyphaValidator (key: Uint8Array, value: Uint8Array): Promi
 
 /**
  * kad-dht selector for the 'hypha' namespace: the index of the best record.
- * Device lists: the highest `version`; bundles: the highest signed prekey id;
- * on a tie the first one. Records that do not validate are never chosen.
+ * Device lists and mailbox lists: the highest `version`; bundles: the highest
+ * signed prekey id; on a tie the first one. Records that do not validate are never chosen.
  *
  * @throws {InvalidRecordError} when no record validates (or the list is empty)
  */
@@ -231,7 +274,11 @@ export async function hyphaSelector (key: Uint8Array, records: Uint8Array[]): Pr
   const ranks = await Promise.all(records.map(async record => {
     try {
       const valid = await validateRecord(key, record)
-      return valid.kind === 'devices' ? valid.version : (valid.bundle.signedPrekey?.id ?? 0)
+      switch (valid.kind) {
+        case 'devices': return valid.version
+        case 'mailboxes': return valid.list.version
+        default: return valid.bundle.signedPrekey?.id ?? 0
+      }
     } catch {
       return -1
     }

@@ -1,0 +1,61 @@
+/**
+ * Token buckets keyed by remote peer: each holds up to `burst` tokens and
+ * gains one every `interval` ms; a deposit takes one. At most `maxBuckets`
+ * are kept, least recently used dropped first (a dropped bucket is as good
+ * as full, so evicting one only ever forgives a peer).
+ */
+
+interface Bucket {
+  tokens: number
+  updatedAt: number
+}
+
+export interface TokenBucketsInit {
+  burst: number
+  interval: number
+  maxBuckets: number
+}
+
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>()
+  readonly burst: number
+  readonly interval: number
+  private readonly maxBuckets: number
+
+  constructor (init: TokenBucketsInit) {
+    this.burst = init.burst
+    this.interval = init.interval
+    this.maxBuckets = init.maxBuckets
+  }
+
+  get size (): number {
+    return this.buckets.size
+  }
+
+  /** Take a token for `key` at time `now` (ms); false when its bucket is empty */
+  take (key: string, now: number): boolean {
+    let bucket = this.buckets.get(key)
+    if (bucket == null) {
+      bucket = { tokens: this.burst, updatedAt: now }
+    } else {
+      this.buckets.delete(key)
+      const earned = Math.max(0, now - bucket.updatedAt) / this.interval
+      bucket = { tokens: Math.min(this.burst, bucket.tokens + earned), updatedAt: Math.max(now, bucket.updatedAt) }
+    }
+    // re-inserted last: Map order is then least recently used first
+    this.buckets.set(key, bucket)
+    while (this.buckets.size > this.maxBuckets) {
+      const oldest = this.buckets.keys().next().value as string
+      this.buckets.delete(oldest)
+    }
+    if (bucket.tokens < 1) {
+      return false
+    }
+    bucket.tokens -= 1
+    return true
+  }
+
+  clear (): void {
+    this.buckets.clear()
+  }
+}
