@@ -21,7 +21,12 @@ import type { MessengerMesh } from '@hypha/core'
 
 export const PAYLOAD_BYTES = 256
 
-/** Pause between two sends of one peer (ms): a chat pace that keeps the one process's CPU from queueing */
+/**
+ * Pause between two sends of one peer (ms): a chat pace that keeps the one
+ * process's CPU from queueing. Peer i starts i * SEND_INTERVAL / peers ms
+ * after peer 0, as independent devices would, instead of all peers sending at
+ * the same instant in the one process (plain and Hypha alike).
+ */
 export const SEND_INTERVAL = 50
 
 interface Node {
@@ -44,6 +49,10 @@ async function node (clientMode: boolean): Promise<Node> {
       pubsub: gossipsub({ ...gossipsubOptions({ allowLoopback: true }) }) as any
     }
   }) as unknown as Node
+}
+
+async function stagger (i: number, peers: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, i * SEND_INTERVAL / peers))
 }
 
 export interface MeshRow {
@@ -105,6 +114,7 @@ export async function meshBench (peers: number, perPeer: number): Promise<MeshRo
     for (const topic of nodes.map((_, i) => plainTopic(i))) { hub.services.pubsub.subscribe(topic) }
     await new Promise(resolve => setTimeout(resolve, 1500))
     await Promise.all(nodes.map(async (n, i) => {
+      await stagger(i, peers)
       for (let k = 0; k < perPeer; k++) {
         const payload = randomBytes(PAYLOAD_BYTES)
         plainStart.set(Buffer.from(payload.subarray(0, 16)).toString('hex'), performance.now())
@@ -127,6 +137,7 @@ export async function meshBench (peers: number, perPeer: number): Promise<MeshRo
       })
     })
     await Promise.all(messengers.map(async (m, i) => {
+      await stagger(i, peers)
       for (let k = 0; k < perPeer; k++) {
         // a 256-byte text: 32 hex characters of id, then padding
         const text = Buffer.from(randomBytes(16)).toString('hex').padEnd(PAYLOAD_BYTES, '.')

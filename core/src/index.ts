@@ -82,3 +82,16 @@ export type {
 export * as rendezvousConstants from './services/rendezvous/constants.ts'
 export { rendezvousPresence } from './services/rendezvous/presence.ts'
 export type { PresenceNode } from './services/rendezvous/presence.ts'
+
+export { mailboxServer, mailboxClient, mailboxTag, verifyReceipt, mintStamp, checkStamp, stampBits, utcDay } from './services/mailbox/index.ts'
+export type {
+  MailboxServer, MailboxServerInit, MailboxServerComponents, MailboxClient, MailboxClientInit, MailboxClientComponents, MailboxInfo,
+  MailboxPage, MailboxPageEntry, DepositOptions, DepositAllResult, FetchOptions, MailboxReceipt, MailboxReceiptFields, MailboxSigner, Stamp, MailboxUsage
+} from './services/mailbox/index.ts'
+export * as mailboxConstants from './services/mailbox/constants.ts'
+export { mailboxListKey, createMailboxList, encodeMailboxList, decodeMailboxList, verifyMailboxList } from './services/records/index.ts'
+export type { VerifiedMailboxList } from './services/records/index.ts'
+export { SignedMailboxList } from './protocol/pb/mailbox.ts'
+export { libp2pMailboxes } from './services/mailbox-peers.ts'
+export type { MailboxNode } from './services/mailbox-peers.ts'
+export type { MessengerMailboxes, SyncResult } from './messenger.ts'

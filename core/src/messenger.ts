@@ -17,17 +17,25 @@ import { ContactNotFoundError, MalformedMessageError, MessageTooLargeError, NoId
 import { decodeSignedDeviceList, encodeSignedDeviceList, verifyDeviceList } from './identity/device.ts'
 import { parseUserId } from './identity/did.ts'
 import { localDevice, prekeyStore } from './identity/identity.ts'
-import { INBOX_TOPIC_PREFIX, MAX_ENVELOPE_BYTES, MAX_SEEN_ENVELOPES, PUBLISH_TIMEOUT, RECORD_REPUBLISH_INTERVAL } from './protocol/constants.ts'
+import {
+  INBOX_TOPIC_PREFIX, MAILBOX_LIST_CACHE_TTL, MAILBOX_MAX_PAGE_SIZE, MAILBOX_SYNC_INTERVAL, MAILBOXES_PER_DEVICE, MAX_CACHED_MAILBOX_LISTS, MAX_ENVELOPE_BYTES,
+  MAX_MAILBOXES_PER_LIST, MAX_RECEIPT_IDS, MAX_RECEIVE_QUEUE, MAX_SEEN_ENVELOPES, MAX_SYNC_ENTRIES_PER_MAILBOX, MIN_STORED_RECEIPTS, PUBLISH_TIMEOUT,
+  RECEIPT_DELAY, RECEIPT_MAX_DELAY, RECORD_REPUBLISH_INTERVAL
+} from './protocol/constants.ts'
 import { Content } from './protocol/pb/content.ts'
+import { mailboxTag } from './services/mailbox/auth.ts'
 import { inboxEnvelopeValidator } from './services/mesh-options.ts'
-import { bundleKey, deviceListKey } from './services/records/index.ts'
+import { bundleKey, createMailboxList, decodeMailboxList, deviceListKey, encodeMailboxList, mailboxListKey, verifyMailboxList } from './services/records/index.ts'
 import { DEFAULT_TTL, rendezvousNamespace } from './services/rendezvous/index.ts'
 import { MessengerStore } from './store/messenger-store.ts'
 import { hex, own } from './utils/bytes.ts'
+import { orderedMerge } from './utils/ordered-merge.ts'
 import type { RandomSource } from './crypto/random.ts'
 import type { VerifiedDeviceList } from './identity/device.ts'
 import type { LocalIdentity } from './identity/identity.ts'
+import type { MailboxClient, MailboxPageEntry, MailboxReceipt } from './services/mailbox/index.ts'
 import type { Contact, StoredMessage } from './store/messenger-store.ts'
+import type { PeerId } from '@libp2p/interface'
 import type { AbstractLevel } from 'abstract-level'
 
 /** What the Messenger needs of a libp2p node: its DHT and its gossipsub */
@@ -59,6 +67,20 @@ export interface MessengerPresence {
   connect(peerId: string, multiaddrs: string[]): Promise<void>
 }
 
+/**
+ * Optional: offline mailboxes (PROTOCOL.md "Mailboxes"). The device picks
+ * mailbox nodes among `candidates`, publishes them as its mailbox list, and
+ * fetches from them (`sync`); a send deposits each envelope at the
+ * recipient device's mailboxes as well as publishing it.
+ */
+export interface MessengerMailboxes {
+  client: MailboxClient
+  /** Connected nodes that run the mailbox service, best first */
+  candidates(): PeerId[] | Promise<PeerId[]>
+  /** A PeerId from its multihash bytes (as mailbox lists hold them) */
+  peerId(bytes: Uint8Array): PeerId
+}
+
 export interface MessengerInit {
   /** The device's database; the identity is stored in it */
   db: AbstractLevel<any, any, any>
@@ -68,6 +90,10 @@ export interface MessengerInit {
   random?: RandomSource
   /** Rendezvous presence, for direct connections to contacts */
   presence?: MessengerPresence
+  /** Offline mailboxes, for store-and-forward to and from offline devices */
+  mailboxes?: MessengerMailboxes
+  /** Receipt batching (defaults RECEIPT_DELAY, RECEIPT_MAX_DELAY, MAX_RECEIPT_IDS; maxIds at most MAX_RECEIPT_IDS) */
+  receipts?: { delay?: number, maxDelay?: number, maxIds?: number }
 }
 
 export interface ReceivedMessage extends StoredMessage {
@@ -83,12 +109,36 @@ export interface MessengerEvents {
   envelope: CustomEvent<{ topic: string, id: string, bytes: number, decrypted: boolean }>
 }
 
+interface PendingReceipt {
+  userId: string
+  signingKey: Uint8Array
+  ids: Uint8Array[]
+  /** When the first id was queued (ms) */
+  since: number
+  timer?: ReturnType<typeof setTimeout>
+}
+
 export interface SendResult {
   id: string
   /** Devices of the recipient the message was encrypted for */
   devices: number
   /** Publishes that reached at least one peer */
   published: number
+  /** Mailbox deposits, every device together: verified storage receipts, and the refusals or failures */
+  stored: { successes: MailboxReceipt[], failures: Array<{ peer: string, error: Error }> }
+  /** True when every device's envelope has at least MIN_STORED_RECEIPTS receipts */
+  durable: boolean
+}
+
+export interface SyncResult {
+  /** Mailboxes that answered, and those that did not (with why) */
+  reached: string[]
+  failed: Array<{ peer: string, error: Error }>
+  /** Distinct envelopes fetched, and the new messages among them (also emitted as `message` events) */
+  envelopes: number
+  messages: ReceivedMessage[]
+  /** Messages still known missing after asking every mailbox again (ratchet gaps) */
+  missing: number
 }
 
 /** The gossipsub topic of the inbox bucket of a device (inbox key = its signing key) */
@@ -113,7 +163,22 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private readonly seen = new Set<string>()
   private readonly topics = new Set<string>()
   private republish?: ReturnType<typeof setInterval>
-  private saving: Promise<void> = Promise.resolve()
+  /** The last durable write; writes are chained so a newer session state is never overwritten by an older one */
+  private saving: Promise<unknown> = Promise.resolve()
+  /** Delivery receipts waiting to go back, by sender device (hex signing key) */
+  private readonly pendingReceipts = new Map<string, PendingReceipt>()
+  private readonly receiptPolicy: { delay: number, maxDelay: number, maxIds: number }
+  private readonly mailboxes?: MessengerMailboxes
+  /** This device's mailbox nodes, as published */
+  private ownMailboxes: PeerId[] = []
+  /** Contact devices' mailbox lists (hex signing key -> peers), fetched from the DHT */
+  private readonly mailboxLists = new Map<string, { peers: PeerId[], fetchedAt: number }>()
+  private syncTimer?: ReturnType<typeof setInterval>
+  private syncing?: Promise<SyncResult>
+  private lastStoreTime = 0
+  /** The receive pipeline's tail, and how many envelopes wait in it */
+  private receiving: Promise<void> = Promise.resolve()
+  private queued = 0
   private readonly onMessage = (evt: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
     if (!this.topics.has(evt.detail.topic)) { return }
     this.receive(evt.detail.topic, evt.detail.data).catch(err => { this.log(`receive failed: ${err.name}: ${err.message}`) })
@@ -128,6 +193,12 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.log = init.log ?? (() => {})
     this.random = init.random ?? systemRandom
     this.presence = init.presence
+    this.mailboxes = init.mailboxes
+    this.receiptPolicy = {
+      delay: init.receipts?.delay ?? RECEIPT_DELAY,
+      maxDelay: init.receipts?.maxDelay ?? RECEIPT_MAX_DELAY,
+      maxIds: Math.min(Math.max(1, init.receipts?.maxIds ?? MAX_RECEIPT_IDS), MAX_RECEIPT_IDS)
+    }
   }
 
   /** Opens the messenger of the identity stored in `db` (see `MessengerStore.saveIdentity`) */
@@ -153,6 +224,10 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
     const published = await this.publishRecords()
     this.republish = setInterval(() => { this.publishRecords().catch(() => {}) }, RECORD_REPUBLISH_INTERVAL)
+    if (this.mailboxes != null) {
+      await this.publishMailboxes().catch(err => { this.log(`mailbox list not published: ${err.name}: ${err.message}`) })
+      this.syncTimer = setInterval(() => { this.sync().catch(err => { this.log(`mailbox sync failed: ${err.name}`) }) }, MAILBOX_SYNC_INTERVAL)
+    }
     if (this.presence != null) {
       await this.announce()
       // registrations live DEFAULT_TTL; renew at half of it
@@ -170,6 +245,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   async stop (options: { leaveTopics?: boolean } = {}): Promise<void> {
     clearInterval(this.republish)
     clearInterval(this.reregister)
+    clearInterval(this.syncTimer)
+    await this.syncing?.catch(() => {})
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     for (const topic of this.topics) {
       if (options.leaveTopics === true) {
@@ -178,6 +255,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       this.mesh.pubsub.topicValidators?.delete(topic)
     }
     this.topics.clear()
+    await this.receiving
+    await Promise.all([...this.pendingReceipts.keys()].map(async device => this.flushReceipt(device)))
     await this.saving
   }
 
@@ -290,33 +369,223 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     return byAlias
   }
 
+  /** The conversation with a contact (by alias or user id), or with anyone by user id */
   async history (nameOrId: string): Promise<StoredMessage[]> {
-    const contact = await this.resolve(nameOrId)
-    return this.store.history(contact.userId)
+    let userId: string
+    try {
+      userId = (await this.resolve(nameOrId)).userId
+    } catch (err) {
+      try {
+        userId = parseUserId(nameOrId).userId
+      } catch {
+        throw err
+      }
+    }
+    return this.store.history(userId)
   }
 
   /** Encrypts `text` for every device of a contact and publishes it on their inbox topics */
   async send (nameOrId: string, text: string): Promise<SendResult> {
     const contact = await this.resolve(nameOrId)
     const id = this.random(16)
-    const sentAt = Date.now()
+    const sentAt = this.storeTime()
     const plaintext = Content.encode({ id: own(id), sentAt: BigInt(sentAt), text, receiptFor: [] })
     if (plaintext.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError('message too large') }
-    // the message is stored while it is encrypted; both are durable before it goes out
-    const stored = this.store.addMessage({ id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
     const envelopes = await Promise.all(contact.devices.map(async device => {
       const signingKey = fromString(device, 'base16')
-      return { topic: inboxTopic(signingKey), envelope: await this.encryptFor(contact.userId, signingKey, plaintext) }
+      return { signingKey, topic: inboxTopic(signingKey), envelope: await this.encryptFor(contact.userId, signingKey, plaintext) }
     }))
-    await stored
-    let published = 0
-    for (const { topic, envelope } of envelopes) {
-      if (await this.publish(topic, envelope)) {
-        published++
+    // the message and the session states that encrypted it are durable, in one write, before it goes out
+    await this.commit({ id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
+    // live on gossip and, at once, stored at each device's mailboxes
+    const [publishes, deposits] = await Promise.all([
+      Promise.all(envelopes.map(async ({ topic, envelope }) => this.publish(topic, envelope))),
+      Promise.all(envelopes.map(async ({ signingKey, envelope }) => this.deposit(contact.userId, signingKey, envelope)))
+    ])
+    const published = publishes.filter(Boolean).length
+    const stored: SendResult['stored'] = { successes: deposits.flatMap(d => d.successes), failures: deposits.flatMap(d => d.failures) }
+    const durable = deposits.every(d => d.successes.length >= MIN_STORED_RECEIPTS)
+    if (published > 0 || stored.successes.length > 0) {
+      await this.store.setState(hex(id), durable ? 'stored' : 'sent', this.mailboxes == null ? undefined : stored.successes.length)
+    }
+    return { id: hex(id), devices: contact.devices.length, published, stored, durable }
+  }
+
+  /** Deposits an envelope at a device's mailboxes; no mailboxes configured or found is zero successes */
+  private async deposit (userId: string, signingKey: Uint8Array, envelope: Uint8Array): Promise<SendResult['stored']> {
+    if (this.mailboxes == null) { return { successes: [], failures: [] } }
+    try {
+      const peers = await this.mailboxesOf(userId, signingKey)
+      if (peers.length === 0) {
+        return { successes: [], failures: [] }
+      }
+      const result = await this.mailboxes.client.depositAll(peers, mailboxTag(signingKey), envelope)
+      for (const failure of result.failures) { this.log(`deposit at ${failure.peer.toString()} failed: ${failure.error.name}: ${failure.error.message}`) }
+      return { successes: result.successes, failures: result.failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
+    } catch (err: any) {
+      this.log(`deposit failed: ${err.name}: ${err.message}`)
+      return { successes: [], failures: [{ peer: '', error: err }] }
+    }
+  }
+
+  /** A contact device's mailboxes, from its signed mailbox list in the DHT (cached MAILBOX_LIST_CACHE_TTL) */
+  private async mailboxesOf (userId: string, signingKey: Uint8Array): Promise<PeerId[]> {
+    const mailboxes = this.mailboxes
+    if (mailboxes == null) { return [] }
+    const device = hex(signingKey)
+    const cached = this.mailboxLists.get(device)
+    if (cached != null && Date.now() - cached.fetchedAt < MAILBOX_LIST_CACHE_TTL) { return cached.peers }
+    const list = await this.fetch(mailboxListKey(userId, signingKey), async value => verifyMailboxList(decodeMailboxList(value), { userId, signingKey }), (a, b) => a.version > b.version)
+    const peers: PeerId[] = []
+    for (const bytes of list?.mailboxes ?? []) {
+      try {
+        peers.push(mailboxes.peerId(bytes))
+      } catch (err: any) {
+        this.log(`a mailbox list names an invalid peer id: ${err.name}`)
       }
     }
-    if (published > 0) { await this.store.setState(hex(id), 'sent') }
-    return { id: hex(id), devices: contact.devices.length, published }
+    this.mailboxLists.delete(device)
+    this.mailboxLists.set(device, { peers, fetchedAt: Date.now() })
+    while (this.mailboxLists.size > MAX_CACHED_MAILBOX_LISTS) {
+      this.mailboxLists.delete(this.mailboxLists.keys().next().value as string)
+    }
+    return peers
+  }
+
+  /**
+   * Picks this device's mailboxes (those of its last list still reachable
+   * first, then other connected mailbox nodes; MAILBOXES_PER_DEVICE of them)
+   * and publishes them as its signed mailbox list. Resolves with the count.
+   */
+  async publishMailboxes (): Promise<number> {
+    const mailboxes = this.mailboxes
+    if (mailboxes == null) { return 0 }
+    const candidates = await mailboxes.candidates()
+    const previous = (await this.store.loadMailboxes()).map(b => hex(b))
+    const ranked = [...candidates].sort((a, b) => rank(a) - rank(b))
+    function rank (peer: PeerId): number {
+      const i = previous.indexOf(hex(peer.toMultihash().bytes))
+      return i === -1 ? previous.length : i
+    }
+    const chosen = ranked.slice(0, Math.min(MAILBOXES_PER_DEVICE, MAX_MAILBOXES_PER_LIST))
+    if (chosen.length === 0) {
+      this.log('no mailbox node connected: no mailbox list published')
+      return 0
+    }
+    if (chosen.length < MAILBOXES_PER_DEVICE) {
+      this.log(`only ${chosen.length} mailbox node(s) connected; ${MAILBOXES_PER_DEVICE} wanted`)
+    }
+    const signed = await createMailboxList(this.identity.device.signing, this.identity.userId, chosen)
+    const stored = await this.put(mailboxListKey(this.identity.userId, this.identity.device.signing.publicKey), encodeMailboxList(signed))
+    if (!stored) { this.log('mailbox list: no DHT peer took the record') }
+    // keep the earlier ones too: envelopes deposited there before the change are fetched from them
+    const kept = [...chosen.map(p => p.toMultihash().bytes), ...previous.map(h => fromString(h, 'base16'))]
+    const unique = [...new Map(kept.map(b => [hex(b), b])).values()].slice(0, MAX_MAILBOXES_PER_LIST)
+    await this.store.saveMailboxes(unique)
+    this.ownMailboxes = chosen
+    return chosen.length
+  }
+
+  /**
+   * Fetches from every mailbox of this device (the current ones and those of
+   * its last list), merges the pages into one deposit order, runs each
+   * envelope through the receive pipeline once, asks every mailbox again when
+   * the ratchet shows a gap, then acknowledges (deletes) what was processed.
+   * Concurrent calls share one run.
+   */
+  async sync (): Promise<SyncResult> {
+    this.syncing ??= this.runSync().finally(() => { this.syncing = undefined })
+    return this.syncing
+  }
+
+  private async runSync (): Promise<SyncResult> {
+    const mailboxes = this.mailboxes
+    if (mailboxes == null) { return { reached: [], failed: [], envelopes: 0, messages: [], missing: 0 } }
+    const peers = new Map<string, PeerId>()
+    for (const peer of this.ownMailboxes) { peers.set(peer.toString(), peer) }
+    for (const bytes of await this.store.loadMailboxes()) {
+      try {
+        const peer = mailboxes.peerId(bytes)
+        peers.set(peer.toString(), peer)
+      } catch {}
+    }
+    const messages: ReceivedMessage[] = []
+    const collect = (evt: CustomEvent<ReceivedMessage>): void => { messages.push(evt.detail) }
+    this.addEventListener('message', collect)
+    const processed = new Map<string, Uint8Array[]>()
+    const reached = new Set<string>()
+    const failed = new Map<string, Error>()
+    const seenIds = new Set<string>()
+    try {
+      for (let round = 0; round < 2; round++) {
+        const pages = await Promise.all([...peers].map(async ([name, peer]) => {
+          try {
+            const entries = await this.fetchAll(peer)
+            reached.add(name)
+            failed.delete(name)
+            return { name, entries }
+          } catch (err: any) {
+            if (!reached.has(name)) { failed.set(name, err) }
+            this.log(`fetch from mailbox ${name} failed: ${err.name}: ${err.message}`)
+            return { name, entries: [] }
+          }
+        }))
+        const merged = orderedMerge(pages.map(p => p.entries), e => hex(e.hash), e => e.storedAt)
+        for (const entry of merged) {
+          const id = hex(entry.hash)
+          if (seenIds.has(id)) { continue }
+          if (await this.receive(inboxTopic(this.identity.device.signing.publicKey), entry.envelope)) {
+            seenIds.add(id)
+          }
+        }
+        // only what went through the pipeline is acknowledged
+        for (const page of pages) {
+          processed.set(page.name, [...(processed.get(page.name) ?? []), ...page.entries.filter(e => seenIds.has(hex(e.hash))).map(e => e.hash)])
+        }
+        // a gap in a chain: a later message came, an earlier one did not; ask every mailbox again once
+        if (this.missingCount() === 0) { break }
+      }
+      await this.saving
+      // everything fetched went through the pipeline and is stored (or was not for this device): delete it
+      await Promise.all([...processed].filter(([, hashes]) => hashes.length > 0).map(async ([name, hashes]) => {
+        const peer = peers.get(name)
+        if (peer == null) { return }
+        try {
+          for (let i = 0; i < hashes.length; i += MAILBOX_MAX_PAGE_SIZE) {
+            await mailboxes.client.ack(peer, this.identity.device.signing, hashes.slice(i, i + MAILBOX_MAX_PAGE_SIZE))
+          }
+        } catch (err: any) {
+          this.log(`ack at mailbox ${name} failed: ${err.name}: ${err.message}`)
+        }
+      }))
+    } finally {
+      this.removeEventListener('message', collect)
+    }
+    return { reached: [...reached], failed: [...failed].map(([peer, error]) => ({ peer, error })), envelopes: seenIds.size, messages, missing: this.missingCount() }
+  }
+
+  /** Date.now(), but strictly increasing: history is ordered by it, and two messages of one millisecond keep their order */
+  private storeTime (): number {
+    this.lastStoreTime = Math.max(Date.now(), this.lastStoreTime + 1)
+    return this.lastStoreTime
+  }
+
+  private missingCount (): number {
+    return [...this.sessions.missing().values()].reduce((a, b) => a + b, 0)
+  }
+
+  /** Every page of this device's inbox at one mailbox, up to MAX_SYNC_ENTRIES_PER_MAILBOX */
+  private async fetchAll (peer: PeerId): Promise<MailboxPageEntry[]> {
+    const mailboxes = this.mailboxes
+    if (mailboxes == null) { return [] }
+    const entries: MailboxPageEntry[] = []
+    let cursor: Uint8Array | undefined
+    for (;;) {
+      const page = await mailboxes.client.fetch(peer, this.identity.device.signing, { cursor })
+      entries.push(...page.entries)
+      cursor = page.cursor
+      if (!page.more || page.entries.length === 0 || entries.length >= MAX_SYNC_ENTRIES_PER_MAILBOX) { return entries }
+    }
   }
 
   private async encryptFor (userId: string, signingKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
@@ -327,9 +596,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       if (bundle == null) { throw new ContactNotFoundError(`no prekey bundle for a device of ${userId}`) }
       await this.sessions.initiate(bundle)
     }
-    const envelope = await this.sessions.encrypt(signingKey, plaintext)
-    await this.saveSessions()
-    return envelope
+    return this.sessions.encrypt(signingKey, plaintext)
   }
 
   /** Publishes, retrying while no peer is on the topic yet (a fresh node is still joining the mesh) */
@@ -350,10 +617,15 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     }
   }
 
-  private async saveSessions (): Promise<void> {
-    const record = this.sessions.toRecord()
-    this.saving = this.saving.then(async () => this.store.saveSessions(record))
-    await this.saving
+  /**
+   * Writes the current session state (and a message) durably, after every
+   * earlier write. True when the message was new.
+   */
+  private async commit (message?: StoredMessage): Promise<boolean> {
+    const sessions = this.sessions.toRecord()
+    const write = this.saving.then(async () => this.store.commit({ sessions, message }))
+    this.saving = write.catch(() => {})
+    return write
   }
 
   private remember (id: string): boolean {
@@ -363,49 +635,103 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     return true
   }
 
-  /** The one pipeline for envelopes, live or (later) from mailboxes */
-  async receive (topic: string, envelope: Uint8Array): Promise<void> {
+  /**
+   * The one pipeline for envelopes, live or from mailboxes. Envelopes are
+   * processed one at a time in arrival order, so messages are shown in the
+   * order they came and a burst of prekey envelopes of one new session is
+   * accepted once. At most MAX_RECEIVE_QUEUE wait; past that an envelope is
+   * dropped (logged) before any work, and a mailbox still holds it. Resolves
+   * with false for an envelope dropped so, true once it went through.
+   */
+  async receive (topic: string, envelope: Uint8Array): Promise<boolean> {
+    if (this.queued >= MAX_RECEIVE_QUEUE) {
+      this.log(`receive queue full (${MAX_RECEIVE_QUEUE}): envelope dropped`)
+      return false
+    }
+    this.queued++
+    const run = this.receiving.then(async () => this.process(topic, envelope))
+    this.receiving = run.catch(() => {}).finally(() => { this.queued-- })
+    await run
+    return true
+  }
+
+  private async process (topic: string, envelope: Uint8Array): Promise<void> {
     const id = envelopeId(envelope)
     if (!this.remember(id)) { return }
     let decrypted = false
     try {
       const { plaintext, sender } = await this.sessions.decrypt(envelope)
       decrypted = true
-      const saved = this.saveSessions()
       let content: Content
       try {
         content = Content.decode(plaintext)
       } catch {
+        await this.commit()
         throw new MalformedMessageError('message content does not decode')
       }
       if (content.text == null) {
-        await saved
-      }
-      if (content.receiptFor.length > 0) {
-        for (const messageId of content.receiptFor) {
-          const updated = await this.store.setState(hex(messageId), 'delivered')
-          if (updated != null && updated.peer === sender.userId) {
-            this.safeDispatch('receipt', { id: hex(messageId), from: sender.userId })
-          }
-        }
-      }
-      if (content.text != null) {
-        const message: ReceivedMessage = { id: hex(content.id), peer: sender.userId, direction: 'in', text: content.text, sentAt: Number(content.sentAt), storedAt: Date.now() }
-        const [added] = await Promise.all([this.store.addMessage(message), saved])
+        await this.commit()
+      } else {
+        const message: ReceivedMessage = { id: hex(content.id), peer: sender.userId, direction: 'in', text: content.text, sentAt: Number(content.sentAt), storedAt: this.storeTime() }
+        // the message is durable before it is shown; the session state follows (a crash in between
+        // leaves an older state, which can only decrypt this message again, and its id is stored)
+        const added = await this.store.addMessage(message)
         if (added) {
           this.safeDispatch('message', message)
         }
+        this.commit().catch(err => { this.log(`session state not saved: ${err.name}`) })
         // the receipt goes back even for a duplicate: the first one may have been lost
-        const receipt = Content.encode({ id: own(this.random(16)), sentAt: BigInt(Date.now()), receiptFor: [own(content.id)] })
-        const reply = await this.sessions.encrypt(sender.signingKey, receipt)
-        await this.saveSessions()
-        await this.publish(inboxTopic(sender.signingKey), reply)
+        this.queueReceipt(sender.userId, sender.signingKey, content.id)
+      }
+      for (const messageId of content.receiptFor.slice(0, MAX_RECEIPT_IDS)) {
+        const updated = await this.store.setState(hex(messageId), 'delivered')
+        if (updated != null && updated.peer === sender.userId) {
+          this.safeDispatch('receipt', { id: hex(messageId), from: sender.userId })
+        }
       }
     } catch (err: any) {
       // not for this device (UnknownSessionError/UnknownPrekeyError) or refused: typed, logged, dropped
       this.log(`envelope ${id.slice(0, 12)} dropped: ${err.name}`)
     } finally {
       this.safeDispatch('envelope', { topic, id, bytes: envelope.length, decrypted })
+    }
+  }
+
+  /** Batches a delivery receipt for the device that sent message `id` (see RECEIPT_DELAY) */
+  private queueReceipt (userId: string, signingKey: Uint8Array, id: Uint8Array): void {
+    const device = hex(signingKey)
+    let pending = this.pendingReceipts.get(device)
+    if (pending == null) {
+      pending = { userId, signingKey, ids: [], since: Date.now() }
+      this.pendingReceipts.set(device, pending)
+    }
+    clearTimeout(pending.timer)
+    if (!pending.ids.some(known => hex(known) === hex(id))) {
+      pending.ids.push(id)
+    }
+    const { delay, maxDelay, maxIds } = this.receiptPolicy
+    const wait = Math.min(delay, pending.since + maxDelay - Date.now())
+    if (pending.ids.length >= maxIds || wait <= 0) {
+      void this.flushReceipt(device)
+      return
+    }
+    pending.timer = setTimeout(() => { void this.flushReceipt(device) }, wait)
+  }
+
+  /** Sends the batched receipt of one device now */
+  private async flushReceipt (device: string): Promise<void> {
+    const pending = this.pendingReceipts.get(device)
+    if (pending == null) { return }
+    this.pendingReceipts.delete(device)
+    clearTimeout(pending.timer)
+    try {
+      const receipt = Content.encode({ id: own(this.random(16)), sentAt: BigInt(Date.now()), receiptFor: pending.ids.map(own) })
+      const reply = await this.sessions.encrypt(pending.signingKey, receipt)
+      await this.commit()
+      // live, and at the sender's mailboxes for when it is offline
+      await Promise.all([this.publish(inboxTopic(pending.signingKey), reply), this.deposit(pending.userId, pending.signingKey, reply)])
+    } catch (err: any) {
+      this.log(`receipt not sent: ${err.name}`)
     }
   }
 

@@ -64,6 +64,37 @@ describe('messenger over a real mesh on 127.0.0.1', function () {
     expect(seenByC.every(e => !e.decrypted)).to.be.true()
   })
 
+  it('batches delivery receipts: one receipt acknowledges a burst; stop() sends what is pending', async () => {
+    const [a, b] = [await messengerPeer(hubNode, 'A'), await messengerPeer(hubNode, 'B', { receipts: { delay: 600_000, maxDelay: 600_000, maxIds: 5 } })]
+    peers = [a, b]
+    await a.messenger.start()
+    await b.messenger.start()
+    await a.messenger.addContact(b.messenger.userId, 'bob')
+    const decryptedByA: string[] = []
+    a.messenger.addEventListener('envelope', evt => { if (evt.detail.decrypted) { decryptedByA.push(evt.detail.id) } })
+    const receipts: string[] = []
+    a.messenger.addEventListener('receipt', evt => { receipts.push(evt.detail.id) })
+
+    const firstFive = nextEvent<{ id: string }>(a.messenger, 'receipt')
+    const sent: string[] = []
+    for (let i = 0; i < 7; i++) {
+      sent.push((await a.messenger.send('bob', `burst ${i}`)).id)
+    }
+    await firstFive
+    // the fifth message filled the batch: one receipt envelope for five ids, in order
+    await nextEvent(a.messenger, 'receipt', (d: { id: string }) => d.id === sent[4])
+    expect(receipts).to.deep.equal(sent.slice(0, 5))
+    expect(decryptedByA).to.have.length(1)
+
+    // the last two wait (the delay is ten minutes) until B stops, which flushes them
+    const last = nextEvent(a.messenger, 'receipt', (d: { id: string }) => d.id === sent[6])
+    await b.messenger.stop()
+    await last
+    expect(receipts).to.deep.equal(sent)
+    expect(decryptedByA).to.have.length(2)
+    expect((await a.messenger.history('bob')).map(m => m.state)).to.deep.equal(Array(7).fill('delivered'))
+  })
+
   it('rejects malformed and oversized envelopes on an inbox topic and keeps serving', async () => {
     const [a, b] = [await messengerPeer(hubNode, 'A'), await messengerPeer(hubNode, 'B')]
     peers = [a, b]

@@ -16,6 +16,13 @@
  *
  * Decryption never changes the state unless the message authenticates: every
  * change is computed aside and applied after the AEAD tag checks out.
+ *
+ * The second half of a DH ratchet step (the new sending chain,
+ * `RK, CKs = KDF_RK(RK, DH(DHs, DHr))`) is deferred: a state with `dhr` and no
+ * `cks` owes it, and `completeSendingChain` pays it, either in the background
+ * right after the message is shown, before the next send, or before the next
+ * DH step. The keys are exactly the specification's; only the moment of the
+ * computation moves off the path of an incoming message.
  */
 
 import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
@@ -40,7 +47,7 @@ export interface RatchetState {
   dhs: KeyPair
   /** Their current ratchet public key (absent until the first message arrives) */
   dhr?: Uint8Array
-  /** Sending chain key and count */
+  /** Sending chain key and count; absent while the sending half of a DH step is owed (see completeSendingChain) */
   cks?: Uint8Array
   ns: number
   /** Receiving chain key and count */
@@ -122,11 +129,32 @@ export function parseRatchetMessage (bytes: Uint8Array): { header: RatchetHeader
   return { header: { hint, dh, pn, n, bytes: bytes.subarray(0, offset) }, body: bytes.subarray(offset) }
 }
 
-/** Encrypts one message on the sending chain (mutates `state`) */
+/** True when the state owes the sending half of a DH ratchet step */
+export function owesSendingChain (state: RatchetState): boolean {
+  return state.dhr != null && state.cks == null
+}
+
+/** Computes the deferred sending chain of the last DH ratchet step, if owed (mutates `state`) */
+export async function completeSendingChain (state: RatchetState): Promise<void> {
+  if (!owesSendingChain(state) || state.dhr == null) { return }
+  const dhr = state.dhr
+  const shared = await (await curves()).x25519(state.dhs.secretKey, dhr)
+  // another call may have completed it while the DH ran
+  if (!owesSendingChain(state) || state.dhr !== dhr) { return }
+  const sending = kdfRoot(state.rootKey, shared)
+  wipe(shared)
+  state.rootKey = sending.rootKey
+  state.cks = sending.chainKey
+}
+
+/** Encrypts one message on the sending chain (mutates `state`); call completeSendingChain first */
 export function ratchetEncrypt (state: RatchetState, plaintext: Uint8Array, random: RandomSource): Uint8Array {
   checkPlaintext(plaintext)
-  if (state.cks == null || state.dhr == null) {
+  if (state.dhr == null) {
     throw new UnknownSessionError('this session cannot send before it has received a message')
+  }
+  if (state.cks == null) {
+    throw new UnknownSessionError('the sending chain of the last DH ratchet step is not computed yet: call completeSendingChain')
   }
   const { chainKey, messageKey } = kdfChain(state.cks)
   const header = encodeHeader(state.dhr, state.dhs.publicKey, state.pn, state.ns)
@@ -177,7 +205,8 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
     throw new DuplicateMessageError('message of a finished chain was already received (or its key expired)')
   }
 
-  // a new chain from the peer: DH ratchet step, computed aside
+  // a new chain from the peer: DH ratchet step, computed aside (after the sending half of the previous one)
+  await completeSendingChain(state)
   const tail = state.dhr != null && state.ckr != null && header.pn > state.nr
     ? advance(state.ckr, hex(state.dhr), state.nr, header.pn, 'the end of the previous chain').skipped
     : []
@@ -196,9 +225,8 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
     throw err
   }
   wipe(run.messageKey, dhOld)
-  const sending = kdfRoot(receiving.rootKey, await x.x25519(dhs.secretKey, header.dh))
 
-  // commit
+  // commit; the sending chain is owed (completeSendingChain)
   if (state.dhr != null) {
     state.previous.push(hex(state.dhr))
     if (state.previous.length > MAX_PREVIOUS_CHAINS) { state.previous.shift() }
@@ -212,7 +240,7 @@ export async function ratchetDecrypt (state: RatchetState, message: Uint8Array, 
   state.nr = header.n + 1
   wipe(state.dhs.secretKey)
   state.dhs = dhs
-  state.rootKey = sending.rootKey
-  state.cks = sending.chainKey
+  state.rootKey = receiving.rootKey
+  state.cks = undefined
   return plaintext
 }

@@ -35,7 +35,7 @@ import { open, seal } from './aead.ts'
 import { hkdfSha256, INFO } from './kdf.ts'
 import { curves } from './primitives/index.ts'
 import { systemRandom } from './random.ts'
-import { initiatorState, ratchetDecrypt, ratchetEncrypt, recognizes, responderState } from './ratchet.ts'
+import { completeSendingChain, initiatorState, owesSendingChain, ratchetDecrypt, ratchetEncrypt, recognizes, responderState } from './ratchet.ts'
 import type { OneTimePrekey, SignedKemPrekey, SignedX25519Prekey, VerifiedBundle } from './prekeys.ts'
 import type { RandomSource } from './random.ts'
 import type { RatchetHeader, RatchetState } from './ratchet.ts'
@@ -106,7 +106,8 @@ export class Session {
 
   /** Encrypts `plaintext` into a wire envelope (0x01 prekey envelope or 0x02 ratchet message) */
   async encrypt (plaintext: Uint8Array): Promise<Uint8Array> {
-    return this.serialize(() => {
+    return this.serialize(async () => {
+      await completeSendingChain(this.state)
       const message = ratchetEncrypt(this.state, plaintext, this.random)
       if (this.pending == null) { return message }
       return encodePrekeyEnvelope({ ...this.pending, message: own(message) })
@@ -119,8 +120,17 @@ export class Session {
       const plaintext = await ratchetDecrypt(this.state, message, this.random)
       // the responder answered: the handshake is complete
       this.pending = undefined
+      if (owesSendingChain(this.state)) {
+        // the next sending chain, off the path of this message: queued, so it runs right after
+        void this.serialize(async () => completeSendingChain(this.state))
+      }
       return plaintext
     })
+  }
+
+  /** Messages of this session known to be missing: keys kept for messages skipped by a later one (gap detection) */
+  get missing (): number {
+    return this.state.skipped.size
   }
 
   /** Cheap check, without crypto: could this session's keys open a message with this header? */

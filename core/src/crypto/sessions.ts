@@ -119,6 +119,19 @@ export class SessionManager {
     throw lastError ?? new UnknownSessionError('no session matches this message')
   }
 
+  /**
+   * Messages known to be missing, by remote device (hex signing key): a later
+   * message of the same chain arrived, so the ratchet keeps their keys.
+   */
+  missing (): Map<string, number> {
+    const out = new Map<string, number>()
+    for (const [device, sessions] of this.byDevice) {
+      const count = sessions.reduce((n, s) => n + s.missing, 0)
+      if (count > 0) { out.set(device, count) }
+    }
+    return out
+  }
+
   /** Every session and the replay memory, to store (secrets included) */
   toRecord (): SessionManagerRecord {
     return {

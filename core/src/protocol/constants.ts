@@ -117,5 +117,127 @@ export const MAX_SEEN_ENVELOPES = 10_000
 /** Republish this device's DHT records this often (ms) */
 export const RECORD_REPUBLISH_INTERVAL = 60 * 60 * 1000
 
+/**
+ * Delivery receipts are batched per sender device: one receipt goes back once
+ * no message from that device came in for RECEIPT_DELAY ms, at the latest
+ * RECEIPT_MAX_DELAY ms after the first one it acknowledges, or as soon as it
+ * holds MAX_RECEIPT_IDS ids. A burst of messages then turns the Double
+ * Ratchet once instead of once per message.
+ */
+export const RECEIPT_DELAY = 100
+export const RECEIPT_MAX_DELAY = 1_000
+export const MAX_RECEIPT_IDS = 64
+
+/** Envelopes waiting in a device's receive pipeline (processed one at a time, in arrival order) */
+export const MAX_RECEIVE_QUEUE = 1_000
+
 /** How long a send keeps retrying a publish that found no peer on the topic (ms) */
 export const PUBLISH_TIMEOUT = 15_000
+
+/** Mailboxes a device picks for its mailbox list (among connected nodes that run the service) */
+export const MAILBOXES_PER_DEVICE = 3
+
+/** Mailbox receipts a sender needs for each device before it counts a message "stored" */
+export const MIN_STORED_RECEIPTS = 2
+
+/** How long a contact device's mailbox list is cached before it is fetched from the DHT again (ms) */
+export const MAILBOX_LIST_CACHE_TTL = 10 * 60 * 1000
+
+/** Contact devices whose mailbox lists are cached */
+export const MAX_CACHED_MAILBOX_LISTS = 1_000
+
+/** A listening device fetches from its mailboxes this often (ms) */
+export const MAILBOX_SYNC_INTERVAL = 5 * 60 * 1000
+
+/** Entries one sync reads from one mailbox at most (pages of MAILBOX_MAX_PAGE_SIZE) */
+export const MAX_SYNC_ENTRIES_PER_MAILBOX = 20_000
+
+/* ---- Mailboxes (PROTOCOL.md "Mailboxes") ---- */
+
+/** Protocol id of the offline mailbox service that bootstrap nodes run */
+export const MAILBOX_PROTOCOL = '/hypha/mailbox/1.0.0'
+
+/** DHT record key prefix of a device's mailbox list: prefix + hex(SHA-256(user id)) + '/' + hex(signing key) */
+export const MAILBOX_LIST_RECORD_PREFIX = '/hypha/mailboxes/'
+
+/** Mailboxes one device names in its mailbox list */
+export const MAX_MAILBOXES_PER_LIST = 8
+
+/** Longest peer id (multihash bytes) in a mailbox list or receipt; an Ed25519 peer id is 38 bytes */
+export const MAX_PEER_ID_BYTES = 64
+
+/**
+ * Default stamp difficulty, in leading zero bits of SHA-256: 2^17 attempts
+ * on average. Measured with mintStamp on the project machine (Node 24.21,
+ * 2 cores, `@noble/hashes` 2.4: one SHA-256 compression per attempt, ~0.42 us):
+ * 57 ms per stamp on average over 300 stamps (16 bits: 25 ms, 18 bits: 113 ms).
+ */
+export const MAILBOX_STAMP_DIFFICULTY = 17
+
+/** Highest difficulty a mailbox may ask and a client agrees to mint (2^24 attempts, several seconds) */
+export const MAX_STAMP_DIFFICULTY = 24
+
+/** Longest stamp nonce accepted */
+export const MAX_STAMP_NONCE_BYTES = 32
+
+/** How long a mailbox keeps an envelope, in seconds (30 days) */
+export const MAILBOX_RETENTION = 30 * 24 * 60 * 60
+
+/** Largest envelope a mailbox stores: the largest envelope there is */
+export const MAILBOX_MAX_ENVELOPE_BYTES = MAX_ENVELOPE_BYTES
+
+/** Envelopes and envelope bytes one inbox may hold on one mailbox node */
+export const MAILBOX_QUOTA_COUNT = 10_000
+export const MAILBOX_QUOTA_BYTES = 64 * 1024 * 1024
+
+/** Envelopes and envelope bytes one mailbox node holds in all, every inbox together */
+export const MAILBOX_MAX_TOTAL_COUNT = 1_000_000
+export const MAILBOX_MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+
+/** Entries and bytes (encoded entries) of one FETCH page */
+export const MAILBOX_MAX_PAGE_SIZE = 64
+export const MAILBOX_MAX_PAGE_BYTES = 1024 * 1024
+
+/** Entries one FETCH reads at most, expired ones it skips included */
+export const MAILBOX_MAX_FETCH_SCAN = 1_000
+
+/** Hashes one ACK may name */
+export const MAILBOX_MAX_ACK_HASHES = 256
+
+/** Room in a frame for everything but envelopes (tag, stamp, cursor, status, field headers) */
+export const MAILBOX_FRAME_OVERHEAD = 1024
+
+/** Largest length-prefixed mailbox frame, either way: a full FETCH page and its headers */
+export const MAILBOX_MAX_FRAME_BYTES = MAILBOX_MAX_PAGE_BYTES + MAILBOX_FRAME_OVERHEAD
+
+/** Deposits per remote peer: a token bucket of MAILBOX_DEPOSIT_BURST tokens, one more every MAILBOX_DEPOSIT_INTERVAL ms */
+export const MAILBOX_DEPOSIT_BURST = 60
+export const MAILBOX_DEPOSIT_INTERVAL = 1_000
+
+/** Token buckets a mailbox node keeps (least recently used dropped first) */
+export const MAILBOX_MAX_RATE_BUCKETS = 10_000
+
+/** FETCH/ACK challenge: random bytes, valid on its stream, once, for MAILBOX_CHALLENGE_TTL ms */
+export const MAILBOX_CHALLENGE_BYTES = 32
+export const MAILBOX_CHALLENGE_TTL = 30_000
+
+/** Requests a mailbox node answers on one stream before closing it (a client sends two) */
+export const MAILBOX_MAX_REQUESTS_PER_STREAM = 32
+
+/** The server waits at most this long for each request on a stream, and for each response to be written (ms) */
+export const MAILBOX_STREAM_TIMEOUT = 20_000
+
+/** A client call (dial, requests, stamp) fails after this long (ms) */
+export const MAILBOX_CLIENT_TIMEOUT = 30_000
+
+/** Concurrent mailbox streams per connection */
+export const MAILBOX_MAX_INBOUND_STREAMS = 16
+export const MAILBOX_MAX_OUTBOUND_STREAMS = 16
+
+/** How often a mailbox node deletes expired envelopes (ms), and how many per database batch */
+export const MAILBOX_SWEEP_INTERVAL = 5 * 60 * 1000
+export const MAILBOX_SWEEP_BATCH = 1_000
+
+/** A client remembers a mailbox's INFO this long (ms), for at most this many mailboxes */
+export const MAILBOX_INFO_TTL = 10 * 60 * 1000
+export const MAILBOX_INFO_CACHE_SIZE = 256

@@ -8,7 +8,7 @@
  */
 
 import { decodeIdentity, encodeIdentity } from '../identity/identity-record.ts'
-import { MAX_CONTACTS, MAX_HISTORY_PER_CONTACT } from '../protocol/constants.ts'
+import { MAX_CONTACTS, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST } from '../protocol/constants.ts'
 import { SessionManagerRecord } from '../protocol/pb/store.ts'
 import type { LocalIdentity } from '../identity/identity.ts'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
@@ -26,7 +26,9 @@ export interface Contact {
 }
 
 export type Direction = 'in' | 'out'
-export type DeliveryState = 'sending' | 'sent' | 'delivered'
+/** Delivery states of an outgoing message, in order: a state never goes back */
+export type DeliveryState = 'sending' | 'sent' | 'stored' | 'delivered'
+const STATE_RANK: Record<DeliveryState, number> = { sending: 0, sent: 1, stored: 2, delivered: 3 }
 
 export interface StoredMessage {
   /** 32 hex digits */
@@ -40,6 +42,8 @@ export interface StoredMessage {
   /** This device's clock, ms */
   storedAt: number
   state?: DeliveryState
+  /** Outgoing: mailbox nodes that signed a storage receipt for it */
+  mailboxes?: number
 }
 
 type Db = AbstractLevel<any, any, any>
@@ -51,6 +55,7 @@ const TRIM_EVERY = 100
 const DURABLE = { sync: true } as unknown as Record<string, never>
 const IDENTITY_KEY = 'identity'
 const SESSIONS_KEY = 'manager'
+const MAILBOXES_KEY = 'mailboxes'
 
 function messageKey (peer: string, storedAt: number, id: string): string {
   return `${peer}!${String(storedAt).padStart(15, '0')}!${id}`
@@ -106,19 +111,39 @@ export class MessengerStore {
 
   /** Stores a message; false when a message with this id was stored before (a duplicate) */
   async addMessage (message: StoredMessage): Promise<boolean> {
-    if ((await this.messageIndex.get(message.id)) != null) {
+    return this.commit({ message })
+  }
+
+  /**
+   * One durable write of what a message changed: the session state and, when
+   * given, the message itself (false, and only the sessions written, when a
+   * message with this id was stored before).
+   */
+  async commit (change: { sessions?: SessionManagerRecord, message?: StoredMessage }): Promise<boolean> {
+    const { sessions, message } = change
+    const duplicate = message != null && (await this.messageIndex.get(message.id)) != null
+    const batch = this.messagesDb.batch()
+    if (sessions != null) {
+      batch.put(SESSIONS_KEY, SessionManagerRecord.encode(sessions), { sublevel: this.keys })
+    }
+    if (message != null && !duplicate) {
+      const key = messageKey(message.peer, message.storedAt, message.id)
+      batch.put(key, message).put(message.id, key, { sublevel: this.messageIndex })
+    }
+    if (batch.length > 0) {
+      await batch.write(sessions != null ? DURABLE : {})
+    } else {
+      await batch.close()
+    }
+    if (message == null || duplicate) {
       return false
     }
-    const key = messageKey(message.peer, message.storedAt, message.id)
-    await this.messagesDb.batch()
-      .put(key, message)
-      .put(message.id, key, { sublevel: this.messageIndex })
-      .write()
     await this.trim(message.peer)
     return true
   }
 
-  async setState (id: string, state: DeliveryState): Promise<StoredMessage | undefined> {
+  /** Moves a message forward to `state` (never back); undefined when there is no such message */
+  async setState (id: string, state: DeliveryState, mailboxes?: number): Promise<StoredMessage | undefined> {
     const key = await this.messageIndex.get(id)
     if (key == null) {
       return undefined
@@ -127,9 +152,41 @@ export class MessengerStore {
     if (message == null) {
       return undefined
     }
-    message.state = state
+    if (STATE_RANK[state] > STATE_RANK[message.state ?? 'sending']) {
+      message.state = state
+    }
+    if (mailboxes != null) {
+      message.mailboxes = mailboxes
+    }
     await this.messagesDb.put(key, message)
     return message
+  }
+
+  /** The mailbox nodes (peer id multihash bytes) this device last published as its own */
+  async loadMailboxes (): Promise<Uint8Array[]> {
+    const bytes = await this.keys.get(MAILBOXES_KEY)
+    if (bytes == null) {
+      return []
+    }
+    const list: Uint8Array[] = []
+    for (let offset = 0; offset < bytes.length && list.length < MAX_MAILBOXES_PER_LIST;) {
+      const length = bytes[offset]
+      list.push(bytes.slice(offset + 1, offset + 1 + length))
+      offset += 1 + length
+    }
+    return list
+  }
+
+  async saveMailboxes (peers: Uint8Array[]): Promise<void> {
+    const kept = peers.slice(0, MAX_MAILBOXES_PER_LIST).filter(p => p.length > 0 && p.length < 256)
+    const bytes = new Uint8Array(kept.reduce((n, p) => n + 1 + p.length, 0))
+    let offset = 0
+    for (const peer of kept) {
+      bytes[offset] = peer.length
+      bytes.set(peer, offset + 1)
+      offset += 1 + peer.length
+    }
+    await this.keys.put(MAILBOXES_KEY, bytes, DURABLE)
   }
 
   /** The conversation with `peer`, oldest first */

@@ -248,4 +248,27 @@ describe('stored sessions', function () {
     expect(after[0]).to.equal(0x02)
     expect(read((await restoredB.decrypt(after)).plaintext)).to.equal('ratchet now')
   })
+
+  it('survive a record taken while the sending half of a DH step is still owed', async () => {
+    const { SessionManager, localDevice, prekeyStore } = await import('../../src/index.ts')
+    const { SessionManagerRecord } = await import('../../src/protocol/pb/store.ts')
+    const [a, b] = [await peer(), await peer()]
+    const bundle = await fetchBundle(b)
+    await a.sessions.initiate(bundle)
+    const got = await b.sessions.decrypt(await a.sessions.encrypt(bundle.signingKey, text('hello')))
+    const answer = await b.sessions.encrypt(got.sender.signingKey, text('hi'))
+    // A's DH step: the receiving chain now, the sending chain right after (in the background)
+    await a.sessions.decrypt(answer)
+    const record = SessionManagerRecord.decode(SessionManagerRecord.encode(a.sessions.toRecord()))
+    const owed = record.devices[0].sessions[0]
+    expect(owed.dhr).to.not.be.undefined()
+    expect(owed.cks).to.be.undefined()
+    const restored = SessionManager.fromRecord(localDevice(a.identity), prekeyStore(a.identity), record)
+    // the restored session and the live one compute the same sending chain
+    const fromRestored = await restored.encrypt(bundle.signingKey, text('after restart'))
+    const fromLive = await a.sessions.encrypt(bundle.signingKey, text('live'))
+    expect(fromRestored.subarray(0, 38)).to.deep.equal(fromLive.subarray(0, 38))
+    expect(read((await b.sessions.decrypt(fromRestored)).plaintext)).to.equal('after restart')
+    expect((await rejection(b.sessions.decrypt(fromLive))).name).to.equal('DuplicateMessageError')
+  })
 })
