@@ -622,7 +622,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
    * earlier write. True when the message was new.
    */
   private async commit (message?: StoredMessage): Promise<boolean> {
-    const sessions = this.sessions.toRecord()
+    const sessions = this.sessions.changes()
     const write = this.saving.then(async () => this.store.commit({ sessions, message }))
     this.saving = write.catch(() => {})
     return write

@@ -14,7 +14,7 @@ import { RATCHET_MESSAGE_TYPE, parseRatchetMessage } from './ratchet.ts'
 import { PREKEY_ENVELOPE_TYPE, Session, acceptSession, decodePrekeyEnvelope, initiateSession } from './session.ts'
 import type { VerifiedBundle } from './prekeys.ts'
 import type { LocalDevice, PrekeyStore, RemoteDevice, SessionOptions } from './session.ts'
-import type { SessionManagerRecord } from '../protocol/pb/store.ts'
+import type { DeviceSessions, SessionManagerRecord } from '../protocol/pb/store.ts'
 
 /** Sessions kept per remote device: the newest is used to send; older ones still decrypt late messages */
 export const MAX_SESSIONS_PER_DEVICE = 4
@@ -35,6 +35,9 @@ export class SessionManager {
   private readonly byDevice = new Map<string, Session[]>()
   /** base keys (hex) of accepted prekey envelopes, oldest first, with their session while it is kept */
   private readonly seenBaseKeys = new Map<string, Session | undefined>()
+  /** What changed since the last `changes()`: devices (hex) whose sessions changed, and the replay memory */
+  private readonly dirtyDevices = new Set<string>()
+  private dirtyBaseKeys = false
 
   constructor (self: LocalDevice, prekeys: PrekeyStore, options: SessionOptions = {}) {
     this.self = self
@@ -58,6 +61,7 @@ export class SessionManager {
   async encrypt (remoteSigningKey: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
     const session = this.session(remoteSigningKey)
     if (session == null) { throw new UnknownSessionError('no session with this device: fetch its bundle and initiate one') }
+    this.dirtyDevices.add(hex(remoteSigningKey))
     return session.encrypt(plaintext)
   }
 
@@ -93,6 +97,7 @@ export class SessionManager {
     }
     const accepted = await acceptSession(this.self, this.prekeys, envelope, this.options)
     this.seenBaseKeys.set(hex(parsed.baseKey), accepted.session)
+    this.dirtyBaseKeys = true
     while (this.seenBaseKeys.size > MAX_SEEN_BASE_KEYS) {
       this.seenBaseKeys.delete(this.seenBaseKeys.keys().next().value as string)
     }
@@ -143,6 +148,22 @@ export class SessionManager {
     }
   }
 
+  /**
+   * What changed since the last call, to store: the sessions of each device
+   * that changed (all of that device's sessions) and, when it changed, the
+   * replay memory. A write then costs one device, not every contact.
+   */
+  changes (): { devices: DeviceSessions[], seenBaseKeys?: Uint8Array[] } {
+    const devices: DeviceSessions[] = []
+    for (const key of this.dirtyDevices) {
+      devices.push({ remoteSigningKey: own(fromString(key, 'base16')), sessions: (this.byDevice.get(key) ?? []).map(s => s.toRecord()) })
+    }
+    this.dirtyDevices.clear()
+    const seenBaseKeys = this.dirtyBaseKeys ? [...this.seenBaseKeys.keys()].map(k => own(fromString(k, 'base16'))) : undefined
+    this.dirtyBaseKeys = false
+    return { devices, seenBaseKeys }
+  }
+
   /** Restores what `toRecord` stored */
   static fromRecord (self: LocalDevice, prekeys: PrekeyStore, record: SessionManagerRecord, options: SessionOptions = {}): SessionManager {
     const manager = new SessionManager(self, prekeys, options)
@@ -168,6 +189,7 @@ export class SessionManager {
       this.forget(dropped)
     }
     this.byDevice.set(key, list)
+    this.dirtyDevices.add(key)
   }
 
   /** Forget a session dropped from the device list, keeping its base key for replay detection */
@@ -175,6 +197,7 @@ export class SessionManager {
     const key = hex(session.baseKey)
     if (this.seenBaseKeys.get(key) === session) {
       this.seenBaseKeys.set(key, undefined)
+      this.dirtyBaseKeys = true
     }
   }
 }

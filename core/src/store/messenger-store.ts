@@ -8,8 +8,9 @@
  */
 
 import { decodeIdentity, encodeIdentity } from '../identity/identity-record.ts'
-import { MAX_CONTACTS, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST } from '../protocol/constants.ts'
-import { SessionManagerRecord } from '../protocol/pb/store.ts'
+import { MAX_CONTACTS, MAX_DEVICES, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST } from '../protocol/constants.ts'
+import { DeviceSessions, SessionManagerRecord } from '../protocol/pb/store.ts'
+import { hex, own } from '../utils/bytes.ts'
 import type { LocalIdentity } from '../identity/identity.ts'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 
@@ -47,6 +48,12 @@ export interface StoredMessage {
 }
 
 type Db = AbstractLevel<any, any, any>
+
+/** Session records to write: the devices whose sessions changed (none left: deleted), the replay memory when it changed */
+export interface SessionChanges {
+  devices: DeviceSessions[]
+  seenBaseKeys?: Uint8Array[]
+}
 type Sub<V> = AbstractSublevel<any, any, string, V>
 
 /** History is trimmed after this many new messages in a conversation (amortizes the scan) */
@@ -54,7 +61,7 @@ const TRIM_EVERY = 100
 /** classic-level honours `sync` (fsync before the write returns); other levels ignore it */
 const DURABLE = { sync: true } as unknown as Record<string, never>
 const IDENTITY_KEY = 'identity'
-const SESSIONS_KEY = 'manager'
+const SEEN_BASE_KEYS_KEY = 'seen-base-keys'
 const MAILBOXES_KEY = 'mailboxes'
 
 function messageKey (peer: string, storedAt: number, id: string): string {
@@ -62,7 +69,10 @@ function messageKey (peer: string, storedAt: number, id: string): string {
 }
 
 export class MessengerStore {
+  private readonly db: Db
   private readonly keys: Sub<Uint8Array>
+  /** remote device signing key (hex) -> its DeviceSessions record */
+  private readonly sessionsDb: Sub<Uint8Array>
   private readonly contactsDb: Sub<Contact>
   private readonly messagesDb: Sub<StoredMessage>
   /** message id -> message key, to update a delivery state */
@@ -70,7 +80,9 @@ export class MessengerStore {
   private readonly addedSinceTrim = new Map<string, number>()
 
   constructor (db: Db) {
+    this.db = db
     this.keys = db.sublevel<string, Uint8Array>('keys', { valueEncoding: 'view' })
+    this.sessionsDb = db.sublevel<string, Uint8Array>('sessions', { valueEncoding: 'view' })
     this.contactsDb = db.sublevel<string, Contact>('contacts', { valueEncoding: 'json' })
     this.messagesDb = db.sublevel<string, StoredMessage>('messages', { valueEncoding: 'json' })
     this.messageIndex = db.sublevel<string, string>('message-index', { valueEncoding: 'utf8' })
@@ -85,13 +97,22 @@ export class MessengerStore {
     await this.keys.put(IDENTITY_KEY, encodeIdentity(identity), DURABLE)
   }
 
+  /** Every stored session: one record per remote device, and the replay memory */
   async loadSessions (): Promise<SessionManagerRecord | undefined> {
-    const bytes = await this.keys.get(SESSIONS_KEY)
-    return bytes == null ? undefined : SessionManagerRecord.decode(bytes)
+    const devices: DeviceSessions[] = []
+    for await (const bytes of this.sessionsDb.values({ limit: MAX_CONTACTS * MAX_DEVICES })) {
+      devices.push(DeviceSessions.decode(bytes))
+    }
+    const seen = await this.keys.get(SEEN_BASE_KEYS_KEY)
+    if (devices.length === 0 && seen == null) {
+      return undefined
+    }
+    return { devices, seenBaseKeys: seen == null ? [] : SessionManagerRecord.decode(seen).seenBaseKeys }
   }
 
+  /** Stores every session (see `commit` for the usual write of what changed) */
   async saveSessions (record: SessionManagerRecord): Promise<void> {
-    await this.keys.put(SESSIONS_KEY, SessionManagerRecord.encode(record), DURABLE)
+    await this.commit({ sessions: { devices: record.devices, seenBaseKeys: record.seenBaseKeys } })
   }
 
   async contact (userId: string): Promise<Contact | undefined> {
@@ -119,16 +140,25 @@ export class MessengerStore {
    * given, the message itself (false, and only the sessions written, when a
    * message with this id was stored before).
    */
-  async commit (change: { sessions?: SessionManagerRecord, message?: StoredMessage }): Promise<boolean> {
+  async commit (change: { sessions?: SessionChanges, message?: StoredMessage }): Promise<boolean> {
     const { sessions, message } = change
     const duplicate = message != null && (await this.messageIndex.get(message.id)) != null
-    const batch = this.messagesDb.batch()
-    if (sessions != null) {
-      batch.put(SESSIONS_KEY, SessionManagerRecord.encode(sessions), { sublevel: this.keys })
+    // one batch on the root database: a chained batch of a sublevel does not delete in a sibling
+    const batch = this.db.batch()
+    for (const device of sessions?.devices ?? []) {
+      const key = hex(device.remoteSigningKey)
+      if (device.sessions.length === 0) {
+        batch.del(key, { sublevel: this.sessionsDb })
+      } else {
+        batch.put(key, DeviceSessions.encode(device), { sublevel: this.sessionsDb })
+      }
+    }
+    if (sessions?.seenBaseKeys != null) {
+      batch.put(SEEN_BASE_KEYS_KEY, SessionManagerRecord.encode({ devices: [], seenBaseKeys: sessions.seenBaseKeys.map(own) }), { sublevel: this.keys })
     }
     if (message != null && !duplicate) {
       const key = messageKey(message.peer, message.storedAt, message.id)
-      batch.put(key, message).put(message.id, key, { sublevel: this.messageIndex })
+      batch.put(key, message, { sublevel: this.messagesDb }).put(message.id, key, { sublevel: this.messageIndex })
     }
     if (batch.length > 0) {
       await batch.write(sessions != null ? DURABLE : {})
@@ -206,9 +236,9 @@ export class MessengerStore {
     if (newestFirst.length <= MAX_HISTORY_PER_CONTACT) {
       return
     }
-    const batch = this.messagesDb.batch()
+    const batch = this.db.batch()
     for (const key of newestFirst.slice(MAX_HISTORY_PER_CONTACT)) {
-      batch.del(key)
+      batch.del(key, { sublevel: this.messagesDb })
       batch.del(key.split('!')[2], { sublevel: this.messageIndex })
     }
     await batch.write()
