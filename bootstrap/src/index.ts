@@ -4,32 +4,42 @@
  * `@hypha/bootstrap` is the volunteer node of the Hypha mesh (`hypha-bootstrap`):
  * a kad-dht server for Hypha records (device lists and prekey bundles, checked
  * by `@hypha/core`'s validators), gossipsub relaying the inbox topics
- * (StrictNoSign, content-addressed ids), a rendezvous server and a circuit
+ * (StrictNoSign, content-addressed ids), a rendezvous server, the offline
+ * mailbox server (`@hypha/core`'s `mailboxServer` over LevelDB) and a circuit
  * relay v2 server with the limits shared with `@hypha/relay-circuit`.
  * `npm start` runs one on 127.0.0.1.
  *
  * @example
  *
  * ```ts
- * import { createBootstrapNode, openDatastore } from '@hypha/bootstrap'
+ * import { createBootstrapNode, openDatastore, openMailboxDb } from '@hypha/bootstrap'
  * import { loadPeerKey } from '@hypha/relay-circuit'
  *
+ * const mailboxDb = await openMailboxDb('./data')
  * const node = await createBootstrapNode({
  *   listen: ['/ip4/127.0.0.1/tcp/4001', '/ip4/127.0.0.1/tcp/4002/ws'],
  *   privateKey: await loadPeerKey('./data'),
  *   datastore: await openDatastore('./data'),
  *   allowLoopback: true,
- *   // the extension point: more services by name (e.g. a mailbox server)
- *   services: {}
+ *   mailbox: { db: mailboxDb, retention: 7 * 24 * 60 * 60 }
  * })
  * console.log(node.getMultiaddrs())
+ *
+ * // later: stop the node, then close what it used
+ * await node.stop()
+ * await mailboxDb.close()
  * ```
  */
 
 export { createBootstrapNode, DEFAULT_BOOTSTRAP_LISTEN } from './node.ts'
 export type { BootstrapNodeOptions, BootstrapServices } from './node.ts'
 export { openDatastore, DATASTORE_DIR } from './datastore.ts'
-export { bootstrapCli, runBootstrap, BOOTSTRAP_USAGE } from './cli.ts'
+export {
+  openMailboxDb, mailboxOptionsFromFlags, mailboxPolicy, parseDuration, parseSize, MAILBOX_DIR, MAILBOX_FLAGS,
+  MAX_MAILBOX_RETENTION, MAX_MAILBOX_ENVELOPE_BYTES, MAX_MAILBOX_QUOTA_COUNT, MAX_MAILBOX_SWEEP_INTERVAL, MAX_MAILBOX_RATE
+} from './mailbox.ts'
+export type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
+export { bootstrapCli, runBootstrap, describeMailbox, BOOTSTRAP_USAGE } from './cli.ts'
 export type { BootstrapRunOptions } from './cli.ts'
 export { bootstrapStatus, formatStatus } from './status.ts'
 export type { BootstrapService, BootstrapStatus } from './status.ts'

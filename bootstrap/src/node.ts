@@ -1,6 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions, inboxEnvelopeValidator, inboxTopics, rendezvousServer } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, inboxEnvelopeValidator, inboxTopics, mailboxServer, rendezvousServer } from '@hypha/core'
 import { relayLimits, relayServerOptions } from '@hypha/relay-circuit'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
@@ -11,7 +11,7 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
-import type { RendezvousServer, RendezvousServerInit } from '@hypha/core'
+import type { MailboxServer, MailboxServerInit, RendezvousServer, RendezvousServerInit } from '@hypha/core'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -65,6 +65,13 @@ export interface BootstrapNodeOptions {
   rendezvous?: RendezvousServerInit | false
 
   /**
+   * The offline mailbox server (`/hypha/mailbox/1.0.0`) and its database
+   * (see `openMailboxDb`); the node runs no mailbox when omitted. The caller
+   * opens the database before the node starts and closes it after it stops.
+   */
+  mailbox?: MailboxServerInit
+
+  /**
    * Gossipsub topics the node subscribes to and so relays (gossipsub only
    * forwards topics a node is subscribed to). The inbox topics are checked
    * with core's inbox envelope validator; other topics are relayed as they are.
@@ -74,9 +81,9 @@ export interface BootstrapNodeOptions {
   topics?: string[]
 
   /**
-   * EXTENSION POINT: more libp2p services, added to (or replacing, by name)
-   * the defaults below. This is where services still being written plug in
-   * (the mailbox server), without changing this function's callers.
+   * More libp2p services, added to (or replacing, by name) the defaults:
+   * where services still being written plug in without changing this
+   * function's callers.
    */
   services?: ServiceFactoryMap
 
@@ -96,20 +103,22 @@ export interface BootstrapServices extends Record<string, unknown> {
   dht: KadDHT
   pubsub: GossipSub
   rendezvous?: RendezvousServer
+  mailbox?: MailboxServer
 }
 
 /**
  * Build a bootstrap (volunteer) node: TCP + WebSocket, noise, yamux,
  * identify, autonat, ping, a kad-dht server for Hypha records, gossipsub
  * (StrictNoSign, content-addressed ids) relaying the inbox topics, a circuit
- * relay v2 server with the same limits as `hypha-relay`, and a rendezvous
- * server.
+ * relay v2 server with the same limits as `hypha-relay`, a rendezvous
+ * server and, when given its database, the offline mailbox server.
  *
- * @throws {TypeError | RangeError} when a relay limit override is invalid (before anything listens)
+ * @throws {TypeError | RangeError} when a relay limit override or a mailbox setting is invalid (before anything listens)
  */
 export async function createBootstrapNode (options: BootstrapNodeOptions = {}): Promise<Libp2p<BootstrapServices>> {
   const limits = relayLimits(options.limits ?? {})
   const rendezvous = options.rendezvous === false ? {} : { rendezvous: rendezvousServer(options.rendezvous ?? {}) }
+  const mailbox = options.mailbox == null ? {} : { mailbox: mailboxServer(options.mailbox) }
 
   const node = await createLibp2p({
     privateKey: options.privateKey,
@@ -136,6 +145,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
         allowPublishToZeroTopicPeers: true
       }),
       ...rendezvous,
+      ...mailbox,
       ...options.services
     }
   }) as unknown as Libp2p<BootstrapServices>

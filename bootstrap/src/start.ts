@@ -1,16 +1,16 @@
 /**
  * `npm start` (the root script builds every package, then runs this): a local
  * bootstrap node on 127.0.0.1, TCP 4001 and WebSocket 4002 or the next free
- * ports, its key and datastore under the system's temporary folder,
- * `hypha-local/bootstrap-<tcp port>` (so its peer id stays the same from one
- * run to the next). Runs until Ctrl-C.
+ * ports, its key, datastore and mailbox database under the system's
+ * temporary folder, `hypha-local/bootstrap-<tcp port>` (so its peer id and
+ * the envelopes it holds stay from one run to the next). Runs until Ctrl-C.
  */
 
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '@hypha/relay-circuit'
-import { runBootstrap } from './cli.ts'
+import { describeMailbox, runBootstrap } from './cli.ts'
 
 const HOST = '127.0.0.1'
 
@@ -45,15 +45,16 @@ await runCli('hypha-bootstrap', async () => {
     data,
     allowLoopback: true,
     json: false,
-    describe: node => {
+    describe: (node, mailbox) => {
       const addresses = node.getMultiaddrs().map(ma => ma.toString())
       const tcpAddress = addresses.find(a => !a.includes('/ws')) ?? addresses[0]
       return [
-        'Hypha: a local bootstrap node is running (DHT server, gossipsub, rendezvous, circuit relay).',
+        'Hypha: a local bootstrap node is running (DHT server, gossipsub, rendezvous, mailboxes, circuit relay).',
         '',
         `  peer id:   ${node.peerId.toString()}`,
         ...addresses.map(a => `  listening: ${a}`),
         `  data:      ${data}`,
+        `  mailbox:   ${describeMailbox(mailbox)}`,
         '',
         'Connect a peer (Node CLI, from the repository root):',
         `  node node/dist/src/bin.js --bootstrap ${tcpAddress} --allow-loopback --home /tmp/alice init --name Alice`,

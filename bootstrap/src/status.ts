@@ -1,4 +1,7 @@
 import { relayLimits } from '@hypha/relay-circuit'
+import { formatBytes, formatDuration } from './format.ts'
+import { mailboxPolicy } from './mailbox.ts'
+import type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
 import type { RelayLimits, RelayLimitsInit } from '@hypha/relay-circuit'
 
 /** What a volunteer node offers, and whether this build has it yet */
@@ -16,56 +19,31 @@ export interface BootstrapStatus {
   services: BootstrapService[]
   /** The circuit relay limits the node applies, resolved by `relayLimits()` */
   relayLimits: RelayLimits
+  /** The mailbox limits the node applies, the server's defaults filled in */
+  mailbox: MailboxPolicy
 }
 
 /**
  * Describe what `hypha-bootstrap` runs in this build.
  *
- * The DHT server, rendezvous and relay run (`createBootstrapNode`); the
- * mailbox server and the web app are not in this build yet. The relay limits
- * are resolved and checked exactly as the node uses them.
+ * The DHT server, rendezvous, mailbox server and relay run
+ * (`createBootstrapNode`); the web app is not in this build yet. The relay
+ * limits are resolved and checked exactly as the node uses them.
  *
  * @throws {TypeError | RangeError} when a relay limit override is invalid
  */
-export function bootstrapStatus (relayOverrides: RelayLimitsInit = {}): BootstrapStatus {
+export function bootstrapStatus (relayOverrides: RelayLimitsInit = {}, mailbox: MailboxOptions = {}): BootstrapStatus {
   return {
     services: [
       { name: 'dht', description: 'Kademlia DHT server for Hypha records', available: true },
       { name: 'rendezvous', description: 'rendezvous server: peers find each other by namespace', available: true },
-      { name: 'mailbox', description: 'offline mailboxes: sealed envelopes held for offline peers', available: false },
+      { name: 'mailbox', description: 'offline mailboxes: sealed envelopes held for offline peers', available: true },
       { name: 'relay', description: 'circuit relay v2 for peers behind NAT and browsers', available: true },
       { name: 'web', description: 'serves the Hypha web app', available: false }
     ],
-    relayLimits: relayLimits(relayOverrides)
+    relayLimits: relayLimits(relayOverrides),
+    mailbox: mailboxPolicy(mailbox)
   }
-}
-
-function duration (ms: number): string {
-  if (ms % 3_600_000 === 0) {
-    return `${ms / 3_600_000} h`
-  }
-
-  if (ms % 60_000 === 0) {
-    return `${ms / 60_000} min`
-  }
-
-  if (ms % 1000 === 0) {
-    return `${ms / 1000} s`
-  }
-
-  return `${ms} ms`
-}
-
-function bytes (n: number): string {
-  if (n % 1_048_576 === 0) {
-    return `${n / 1_048_576} MiB`
-  }
-
-  if (n % 1024 === 0) {
-    return `${n / 1024} KiB`
-  }
-
-  return `${n} B`
 }
 
 /**
@@ -74,6 +52,7 @@ function bytes (n: number): string {
 export function formatStatus (status: BootstrapStatus): string {
   const pending = status.services.filter(service => !service.available)
   const limits = status.relayLimits
+  const mailbox = status.mailbox
   const lines = [
     'Hypha bootstrap node (hypha-bootstrap).',
     ''
@@ -90,10 +69,18 @@ export function formatStatus (status: BootstrapStatus): string {
   lines.push(
     'Relay limits (circuit relay v2, shared with @hypha/relay-circuit):',
     `  max reservations:          ${limits.maxReservations}`,
-    `  reservation lifetime:      ${duration(limits.reservationTtl)}`,
-    `  expired reservation sweep: every ${duration(limits.reservationClearInterval)}`,
-    `  per-connection duration:   ${duration(limits.defaultDurationLimit)}`,
-    `  per-connection data:       ${bytes(limits.defaultDataLimit)}`
+    `  reservation lifetime:      ${formatDuration(limits.reservationTtl)}`,
+    `  expired reservation sweep: every ${formatDuration(limits.reservationClearInterval)}`,
+    `  per-connection duration:   ${formatDuration(limits.defaultDurationLimit)}`,
+    `  per-connection data:       ${formatBytes(limits.defaultDataLimit)}`,
+    '',
+    'Mailbox limits (/hypha/mailbox/1.0.0):',
+    `  stamp difficulty:          ${mailbox.difficulty} bits`,
+    `  retention:                 ${formatDuration(mailbox.retention * 1000)}`,
+    `  largest envelope:          ${formatBytes(mailbox.maxEnvelopeBytes)}`,
+    `  per-inbox quota:           ${mailbox.quotaCount} envelopes, ${formatBytes(mailbox.quotaBytes)}`,
+    `  deposits per peer:         ${mailbox.depositBurst} at once, then one every ${formatDuration(mailbox.depositInterval)}`,
+    `  expired envelope sweep:    every ${formatDuration(mailbox.sweepInterval)}`
   )
 
   return lines.join('\n')

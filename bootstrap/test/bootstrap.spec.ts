@@ -80,9 +80,10 @@ describe('hypha-bootstrap (child process)', function () {
     await Promise.all(dirs.splice(0).map(async d => rm(d, { recursive: true, force: true })))
   })
 
-  it('prints one JSON ready line and advertises the DHT, rendezvous, relay and gossipsub protocols', async () => {
+  it('prints one JSON ready line and advertises the DHT, rendezvous, mailbox, relay and gossipsub protocols', async () => {
     const node = await bootstrap(await tempDir())
     expect(node.ready.event).to.equal('ready')
+    expect(Object.keys(node.ready)).to.deep.equal(['event', 'peerId', 'multiaddrs', 'mailbox'])
     expect(node.ready.multiaddrs).to.have.lengthOf(2)
     for (const address of node.ready.multiaddrs) {
       expect(address).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+(\/ws)?\/p2p\/12D3KooW\w+$/)
@@ -97,7 +98,7 @@ describe('hypha-bootstrap (child process)', function () {
     await client.dial(multiaddr(tcpAddress(node)))
     const protocols = await identified
     expect(protocols).to.include.members([
-      constants.DHT_PROTOCOL, constants.RENDEZVOUS_PROTOCOL, '/libp2p/circuit/relay/0.2.0/hop', '/meshsub/1.1.0', '/ipfs/ping/1.0.0'
+      constants.DHT_PROTOCOL, constants.RENDEZVOUS_PROTOCOL, constants.MAILBOX_PROTOCOL, '/libp2p/circuit/relay/0.2.0/hop', '/meshsub/1.1.0', '/ipfs/ping/1.0.0'
     ])
   })
 

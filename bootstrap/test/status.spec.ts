@@ -1,12 +1,18 @@
+import { constants } from '@hypha/core'
 import { DEFAULT_DATA_LIMIT, DEFAULT_MAX_RESERVATIONS, MAX_MAX_RESERVATIONS } from '@hypha/relay-circuit'
 import { expect } from 'aegir/chai'
 import { bootstrapStatus, formatStatus } from '../src/index.ts'
 
 describe('bootstrapStatus', () => {
-  it('lists the services of a volunteer node, mailbox and web not running yet', () => {
+  it('lists the services of a volunteer node, the web app not served yet', () => {
     const status = bootstrapStatus()
     expect(status.services.map(s => s.name)).to.deep.equal(['dht', 'rendezvous', 'mailbox', 'relay', 'web'])
-    expect(status.services.filter(s => !s.available).map(s => s.name)).to.deep.equal(['mailbox', 'web'])
+    expect(status.services.filter(s => !s.available).map(s => s.name)).to.deep.equal(['web'])
+  })
+
+  it('uses the mailbox server defaults, or the settings given', () => {
+    expect(bootstrapStatus().mailbox.quotaCount).to.equal(constants.MAILBOX_QUOTA_COUNT)
+    expect(bootstrapStatus({}, { quotaCount: 3, retention: 60 }).mailbox).to.include({ quotaCount: 3, retention: 60 })
   })
 
   it('uses the relay-circuit defaults', () => {
@@ -27,16 +33,23 @@ describe('bootstrapStatus', () => {
 })
 
 describe('formatStatus', () => {
-  it('says what is built, what is coming and the relay limits', () => {
+  it('says what is built, what is coming, the relay and the mailbox limits', () => {
     const text = formatStatus(bootstrapStatus())
     expect(text).to.include('Hypha bootstrap node')
     expect(text).to.include('Not in this build yet')
-    expect(text).to.include('  - mailbox: ')
+    expect(text).to.include('  - web: ')
+    expect(text).to.not.include('  - mailbox: ')
     expect(text).to.match(/max reservations: +128\n/)
     expect(text).to.match(/reservation lifetime: +2 h\n/)
     expect(text).to.match(/expired reservation sweep: every 5 min\n/)
     expect(text).to.match(/per-connection duration: +2 min\n/)
-    expect(text).to.match(/per-connection data: +128 KiB$/)
+    expect(text).to.match(/per-connection data: +128 KiB\n/)
+    expect(text).to.match(/stamp difficulty: +17 bits\n/)
+    expect(text).to.match(/retention: +30 d\n/)
+    expect(text).to.match(/largest envelope: +256 KiB\n/)
+    expect(text).to.match(/per-inbox quota: +10000 envelopes, 64 MiB\n/)
+    expect(text).to.match(/deposits per peer: +60 at once, then one every 1 s\n/)
+    expect(text).to.match(/expired envelope sweep: +every 5 min$/)
   })
 
   it('prints units that fit the values', () => {
@@ -47,7 +60,7 @@ describe('formatStatus', () => {
     }))
     expect(text).to.match(/reservation lifetime: +90 s\n/)
     expect(text).to.match(/per-connection duration: +1500 ms\n/)
-    expect(text).to.match(/per-connection data: +1000 B$/)
+    expect(text).to.match(/per-connection data: +1000 B\n/)
   })
 
   it('omits the pending list once every service runs', () => {
@@ -57,6 +70,7 @@ describe('formatStatus', () => {
   })
 
   it('renders MiB', () => {
-    expect(formatStatus(bootstrapStatus({ defaultDataLimit: 16 * 1024 * 1024 }))).to.match(/16 MiB$/)
+    expect(formatStatus(bootstrapStatus({ defaultDataLimit: 16 * 1024 * 1024 }))).to.match(/per-connection data: +16 MiB\n/)
+    expect(formatStatus(bootstrapStatus({}, { quotaBytes: 2 * 1024 ** 3, retention: 90 }))).to.match(/quota: +10000 envelopes, 2 GiB\n/)
   })
 })

@@ -18,7 +18,7 @@ import { decodeSignedDeviceList, encodeSignedDeviceList, verifyDeviceList } from
 import { parseUserId } from './identity/did.ts'
 import { localDevice, prekeyStore } from './identity/identity.ts'
 import {
-  INBOX_TOPIC_PREFIX, MAILBOX_LIST_CACHE_TTL, MAILBOX_MAX_PAGE_SIZE, MAILBOX_SYNC_INTERVAL, MAILBOXES_PER_DEVICE, MAX_CACHED_MAILBOX_LISTS, MAX_ENVELOPE_BYTES,
+  DEPOSIT_RETRY_DELAY, INBOX_TOPIC_PREFIX, MAILBOX_LIST_CACHE_TTL, MAX_DEPOSIT_ATTEMPTS, MAILBOX_MAX_PAGE_SIZE, MAILBOX_SYNC_INTERVAL, MAILBOXES_PER_DEVICE, MAX_CACHED_MAILBOX_LISTS, MAX_ENVELOPE_BYTES,
   MAX_MAILBOXES_PER_LIST, MAX_RECEIPT_IDS, MAX_RECEIVE_QUEUE, MAX_SEEN_ENVELOPES, MAX_SYNC_ENTRIES_PER_MAILBOX, MIN_STORED_RECEIPTS, PUBLISH_TIMEOUT,
   RECEIPT_DELAY, RECEIPT_MAX_DELAY, RECORD_REPUBLISH_INTERVAL
 } from './protocol/constants.ts'
@@ -419,9 +419,19 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       if (peers.length === 0) {
         return { successes: [], failures: [] }
       }
-      const result = await this.mailboxes.client.depositAll(peers, mailboxTag(signingKey), envelope)
+      const tag = mailboxTag(signingKey)
+      let result = await this.mailboxes.client.depositAll(peers, tag, envelope)
+      const successes = [...result.successes]
+      // a mailbox that rate-limits this peer takes it a little later
+      for (let attempt = 1; attempt < MAX_DEPOSIT_ATTEMPTS && result.failures.some(f => f.error.name === 'RateLimitedError'); attempt++) {
+        await new Promise(resolve => setTimeout(resolve, DEPOSIT_RETRY_DELAY * attempt))
+        const limited = result.failures.filter(f => f.error.name === 'RateLimitedError')
+        const retried = await this.mailboxes.client.depositAll(limited.map(f => f.peer), tag, envelope)
+        successes.push(...retried.successes)
+        result = { successes: retried.successes, failures: [...result.failures.filter(f => f.error.name !== 'RateLimitedError'), ...retried.failures] }
+      }
       for (const failure of result.failures) { this.log(`deposit at ${failure.peer.toString()} failed: ${failure.error.name}: ${failure.error.message}`) }
-      return { successes: result.successes, failures: result.failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
+      return { successes, failures: result.failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
     } catch (err: any) {
       this.log(`deposit failed: ${err.name}: ${err.message}`)
       return { successes: [], failures: [{ peer: '', error: err }] }

@@ -2,8 +2,8 @@
  * The `hypha` command line: a Hypha peer in a terminal or a script.
  *
  * Every command opens the home's database; the network commands (`contact
- * add`, `send`, `listen`) also start a libp2p peer, dial the bootstrap nodes
- * and stop it again. Exit codes: 0 ok, 1 usage error, 2 operational error,
+ * add`, `send`, `sync`, `listen`) also start a libp2p peer, dial the
+ * bootstrap nodes and stop it again. Exit codes: 0 ok, 1 usage error, 2 operational error,
  * each error as one line on stderr. Keys and message texts never go to
  * stderr; message texts go to stdout only as the output of `listen` and
  * `history`.
@@ -15,7 +15,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import {
-  ContactNotFoundError, Messenger, MessengerStore, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, parseUserId, rendezvousPresence, saveIdentity
+  ContactNotFoundError, Messenger, MessengerStore, constants, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, libp2pMailboxes, parseUserId,
+  rendezvousPresence, saveIdentity
 } from '@hypha/core'
 import { parseBootstrapList } from './bootstrap-list.ts'
 import { BootstrapError, IdentityExistsError, UsageError } from './errors.ts'
@@ -24,7 +25,7 @@ import { loadPeerKey } from './peer-key.ts'
 import { DB_DIRNAME, openDatabase } from './storage.ts'
 import type { PeerNode } from './libp2p.ts'
 import type { Database } from './storage.ts'
-import type { Contact, LocalIdentity, MessengerMesh, StoredMessage } from '@hypha/core'
+import type { Contact, LocalIdentity, MessengerMesh, ReceivedMessage, SendResult, StoredMessage } from '@hypha/core'
 
 export const USAGE = `Usage: hypha [options] <command>
 
@@ -38,10 +39,16 @@ Commands:
                                look a user up on the mesh and keep it as a contact
   contact list                 print the contacts
   send <user-id|alias> <text> [--timeout <seconds>]
-                               send a message and wait for its delivery receipt
-  listen [--watch <user-id>]   stay online and print incoming messages until
-                               SIGINT/SIGTERM; --watch also prints every envelope
-                               seen on that user's inbox bucket
+                               send a message (live, and stored at the
+                               recipient's mailboxes) and wait up to --timeout
+                               (default 15, 0: do not wait) for its delivery
+                               receipt; text "-" sends each line of stdin
+  sync                         go online, fetch what the mailboxes hold for this
+                               device, print the new messages, exit
+  listen [--watch <user-id>]   fetch from the mailboxes, then stay online and
+                               print incoming messages until SIGINT/SIGTERM;
+                               --watch also prints every envelope seen on that
+                               user's inbox bucket
   history <user-id|alias>      print the conversation with a contact
   backup export <file>         write an encrypted backup of the identity
   backup import <file>         restore an identity from a backup (passphrase from
@@ -68,6 +75,12 @@ export const DHT_READY_TIMEOUT = 10_000
 /** How long a network command waits for a gossipsub mesh peer on its inbox topic */
 export const TOPIC_READY_TIMEOUT = 5_000
 
+/** How long a network command waits to identify the mailbox nodes among the bootstrap peers */
+export const MAILBOX_READY_TIMEOUT = 5_000
+
+/** Longest line `send <to> -` reads from stdin, in bytes */
+export const MAX_STDIN_LINE_BYTES = constants.MAX_PLAINTEXT_BYTES
+
 /** Largest wallet keystore or backup file read */
 export const MAX_INPUT_FILE_BYTES = 1024 * 1024
 
@@ -92,7 +105,7 @@ const OPTIONS = {
 const GLOBAL_OPTIONS = ['home', 'bootstrap', 'json', 'allow-loopback', 'help']
 
 export type CommandName =
-  'init' | 'whoami' | 'contact add' | 'contact list' | 'send' | 'listen' | 'history' | 'backup export' | 'backup import'
+  'init' | 'whoami' | 'contact add' | 'contact list' | 'send' | 'sync' | 'listen' | 'history' | 'backup export' | 'backup import'
 
 /** Per command: its positional arguments and the options it takes besides the global ones */
 const COMMANDS: Record<CommandName, { args: string[], options: string[] }> = {
@@ -101,6 +114,7 @@ const COMMANDS: Record<CommandName, { args: string[], options: string[] }> = {
   'contact add': { args: ['user-id'], options: ['name'] },
   'contact list': { args: [], options: [] },
   send: { args: ['user-id|alias', 'text'], options: ['timeout'] },
+  sync: { args: [], options: [] },
   listen: { args: [], options: ['watch'] },
   history: { args: ['user-id|alias'], options: [] },
   'backup export': { args: ['file'], options: [] },
@@ -209,8 +223,8 @@ function commandOf (positionals: string[]): { command: CommandName, args: string
 
 function parseTimeout (value: string): number {
   const seconds = Number(value)
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_SEND_TIMEOUT) {
-    throw new UsageError(`--timeout must be a number of seconds in (0, ${MAX_SEND_TIMEOUT}], got ${JSON.stringify(value)}`)
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_SEND_TIMEOUT) {
+    throw new UsageError(`--timeout must be a number of seconds in [0, ${MAX_SEND_TIMEOUT}], got ${JSON.stringify(value)}`)
   }
   return seconds
 }
@@ -224,7 +238,7 @@ function checkCommand (line: CommandLine): void {
   if (line.name === '' && command === 'contact add') {
     throw new UsageError('--name must not be empty')
   }
-  if ((command === 'contact add' || command === 'send' || command === 'listen') && line.bootstrap.length === 0) {
+  if ((command === 'contact add' || command === 'send' || command === 'sync' || command === 'listen') && line.bootstrap.length === 0) {
     throw new UsageError(`${command}: no bootstrap node: give --bootstrap <multiaddr> or set HYPHA_BOOTSTRAP`)
   }
 }
@@ -348,6 +362,7 @@ class Cli {
       case 'contact add': return this.contactAdd()
       case 'contact list': return this.contactList()
       case 'send': return this.send()
+      case 'sync': return this.sync()
       case 'listen': return this.listen()
       case 'history': return this.history()
       case 'backup export': return this.backupExport()
@@ -387,7 +402,7 @@ class Cli {
   private async online<T> (fn: (online: Online) => Promise<T>, prepare?: (messenger: Messenger) => Promise<void>): Promise<T> {
     return this.withDb(async db => {
       // libp2p is loaded only by the commands that go online
-      const { bootstrapPeerIds, createPeerNode, dialBootstrap, waitForDht } = await import('./libp2p.ts')
+      const { bootstrapPeerIds, createPeerNode, dialBootstrap, waitForDht, waitForMailboxes } = await import('./libp2p.ts')
       const node = await createPeerNode({
         bootstrap: this.line.bootstrap,
         allowLoopback: this.line.allowLoopback,
@@ -401,6 +416,7 @@ class Cli {
           mesh: node.services,
           // register at the bootstrap nodes' rendezvous servers; contacts found there are dialed directly
           presence: rendezvousPresence(node, () => points),
+          mailboxes: libp2pMailboxes(node, node.services.mailbox),
           log: message => { this.debug(message) }
         })
         // fail on a bad contact name before any network wait
@@ -415,6 +431,9 @@ class Cli {
           throw new BootstrapError('no DHT server among the bootstrap nodes')
         }
         this.debug(`DHT ready after ${Date.now() - t0} ms`)
+        // identify tells which bootstrap nodes keep mailboxes; wait for as many as a device uses
+        const mailboxes = await waitForMailboxes(node, Math.min(connected, constants.MAILBOXES_PER_DEVICE), MAILBOX_READY_TIMEOUT)
+        this.debug(`${mailboxes} mailbox node(s) after ${Date.now() - t0} ms`)
         return await fn({ node, messenger })
       } finally {
         const t1 = Date.now()
@@ -494,7 +513,7 @@ class Cli {
     const { waitForTopicPeers } = await import('./libp2p.ts')
     const [to, text] = this.line.args
     let contact: Contact | undefined
-    const result = await this.online(async ({ node, messenger }) => {
+    const results = await this.online(async ({ node, messenger }) => {
       // start() joins the inbox topic at once, then publishes the device records;
       // the receipt comes back on that topic: be in its mesh before sending
       const [started, joined] = await Promise.all([
@@ -513,19 +532,27 @@ class Cli {
       }
       messenger.addEventListener('receipt', listener)
       try {
-        const sent = await messenger.send(to, text)
-        this.debug(`published ${sent.id} to ${sent.published} of ${sent.devices} device(s)`)
-        if (sent.published === 0) { return { ...sent, delivered: false } }
-        const delivered = await new Promise<boolean>(resolve => {
-          const timer = setTimeout(() => { resolve(false) }, this.line.timeout * 1000)
-          onReceipt = () => {
-            if (!receipts.has(sent.id)) { return }
-            clearTimeout(timer)
-            resolve(true)
-          }
-          onReceipt()
-        })
-        return { ...sent, delivered }
+        const sent: SendResult[] = []
+        for await (const line of text === '-' ? this.stdinLines() : [text]) {
+          const result = await messenger.send(to, line)
+          this.debug(`published ${result.id} to ${result.published} of ${result.devices} device(s), stored at ${result.stored.successes.length} mailbox(es)`)
+          sent.push(result)
+        }
+        // the receipts of everything that went out, or the timeout
+        const waiting = sent.filter(r => r.published > 0 || r.stored.successes.length > 0)
+        const all = (): boolean => waiting.every(r => receipts.has(r.id))
+        if (this.line.timeout > 0 && waiting.length > 0) {
+          await new Promise<void>(resolve => {
+            const timer = setTimeout(resolve, this.line.timeout * 1000)
+            onReceipt = () => {
+              if (!all()) { return }
+              clearTimeout(timer)
+              resolve()
+            }
+            onReceipt()
+          })
+        }
+        return sent.map(r => ({ ...r, delivered: receipts.has(r.id) }))
       } finally {
         messenger.removeEventListener('receipt', listener)
       }
@@ -534,22 +561,69 @@ class Cli {
     })
 
     const userId = contact?.userId ?? to
-    this.print({ type: 'sent', id: result.id, to: userId, delivered: result.delivered, published: result.published },
-      result.published === 0
-        ? `not sent to ${userId}: no peer took the message`
-        : `sent ${result.id} to ${userId}: ${result.delivered ? 'delivered' : 'no receipt yet'}`)
-    return result.published > 0 ? 0 : 2
+    let failed = 0
+    for (const result of results) {
+      const stored = result.stored.successes.length
+      const out = result.published > 0 || stored > 0
+      if (!out) { failed++ }
+      this.print({
+        type: 'sent',
+        id: result.id,
+        to: userId,
+        delivered: result.delivered,
+        published: result.published,
+        stored,
+        mailboxes: result.stored.successes.map(r => r.mailbox.toString()),
+        durable: result.durable
+      }, !out
+        ? `not sent to ${userId}: no peer and no mailbox took the message`
+        : `sent ${result.id} to ${userId}: ${result.delivered ? 'delivered' : 'no receipt yet'}, stored at ${stored} mailbox${stored === 1 ? '' : 'es'}`)
+    }
+    return failed === 0 ? 0 : 2
+  }
+
+  /** The lines of stdin, each a message (`send <to> -`); an empty line is skipped */
+  private async * stdinLines (): AsyncGenerator<string> {
+    const lines = createInterface({ input: this.io.stdin, crlfDelay: Infinity })
+    try {
+      for await (const line of lines) {
+        if (line === '') { continue }
+        if (new TextEncoder().encode(line).length > MAX_STDIN_LINE_BYTES) {
+          throw new UsageError(`a line of stdin is over ${MAX_STDIN_LINE_BYTES} bytes`)
+        }
+        yield line
+      }
+    } finally {
+      lines.close()
+    }
+  }
+
+  private printMessage (m: ReceivedMessage): void {
+    this.print({ type: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt },
+      `${new Date(m.sentAt).toISOString()} ${m.peer}: ${printable(m.text)}`)
+  }
+
+  private async sync (): Promise<number> {
+    await this.online(async ({ messenger }) => {
+      messenger.addEventListener('message', evt => { this.printMessage(evt.detail) })
+      if (!(await messenger.start()).published) { this.warn('own device records not published') }
+      const result = await messenger.sync()
+      for (const failure of result.failed) { this.warn(`mailbox ${failure.peer} not reached: ${describeError(failure.error)}`) }
+      if (result.reached.length === 0) {
+        throw new BootstrapError('no mailbox reached')
+      }
+      this.print({ type: 'sync', messages: result.messages.length, envelopes: result.envelopes, reached: result.reached.length, failed: result.failed.length, missing: result.missing },
+        `${result.messages.length} new message${result.messages.length === 1 ? '' : 's'} from ${result.reached.length} mailbox${result.reached.length === 1 ? '' : 'es'}` +
+        (result.missing > 0 ? `; ${result.missing} known missing` : ''))
+    })
+    return 0
   }
 
   private async listen (): Promise<number> {
     const { waitForTopicPeers } = await import('./libp2p.ts')
     const stopped = this.io.stopSignal()
     await this.online(async ({ node, messenger }) => {
-      messenger.addEventListener('message', evt => {
-        const m = evt.detail
-        this.print({ type: 'message', id: m.id, from: m.peer, text: m.text, sentAt: m.sentAt },
-          `${new Date(m.sentAt).toISOString()} ${m.peer}: ${printable(m.text)}`)
-      })
+      messenger.addEventListener('message', evt => { this.printMessage(evt.detail) })
       messenger.addEventListener('receipt', evt => {
         this.print({ type: 'receipt', id: evt.detail.id, from: evt.detail.from }, `delivered ${evt.detail.id} to ${evt.detail.from}`)
       })
@@ -578,7 +652,10 @@ class Cli {
         if (!await waitForTopicPeers(node, topic, TOPIC_READY_TIMEOUT)) { this.warn(`no mesh peer on ${topic} yet`) }
       }
 
-      this.print({ type: 'ready', userId: messenger.userId, peerId: node.peerId.toString() }, `listening as ${messenger.userId} (Ctrl-C to stop)`)
+      // what came while this device was offline, then live (the messenger fetches again every few minutes)
+      const synced = await messenger.sync()
+      for (const failure of synced.failed) { this.warn(`mailbox ${failure.peer} not reached: ${describeError(failure.error)}`) }
+      this.print({ type: 'ready', userId: messenger.userId, peerId: node.peerId.toString(), synced: synced.messages.length }, `listening as ${messenger.userId} (Ctrl-C to stop)`)
       await stopped
     })
     return 0

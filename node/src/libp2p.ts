@@ -7,7 +7,7 @@
 
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions, rendezvousClient } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, libp2pMailboxes, mailboxClient, rendezvousClient } from '@hypha/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dcutr } from '@libp2p/dcutr'
@@ -22,7 +22,7 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import type { MessengerMesh, RendezvousClient } from '@hypha/core'
+import type { MailboxClient, MessengerMesh, RendezvousClient } from '@hypha/core'
 import type { Connection, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -79,6 +79,7 @@ export type PeerServices = {
   dht: MessengerMesh['dht'] & { routingTable?: { size: number } }
   pubsub: MessengerMesh['pubsub'] & { getMeshPeers(topic: string): unknown[] }
   rendezvous: RendezvousClient
+  mailbox: MailboxClient
 }
 
 export type PeerNode = Libp2p<PeerServices>
@@ -133,7 +134,8 @@ export async function createPeerNode (init: PeerNodeInit): Promise<PeerNode> {
         ...(allowLoopback ? { peerInfoMapper: passthroughMapper } : {})
       }) as any,
       pubsub: gossipsub({ ...gossipsubOptions({ allowLoopback }) }) as any,
-      rendezvous: rendezvousClient()
+      rendezvous: rendezvousClient(),
+      mailbox: mailboxClient()
     }
   })
 
@@ -207,6 +209,20 @@ export async function waitForDht (node: PeerNode, timeout: number): Promise<bool
  */
 export async function waitForTopicPeers (node: PeerNode, topic: string, timeout: number): Promise<boolean> {
   return poll(() => node.services.pubsub.getMeshPeers(topic).length > 0, timeout)
+}
+
+/**
+ * Waits until identify has shown `count` connected nodes that run the mailbox
+ * service (or the timeout); resolves with how many there are.
+ */
+export async function waitForMailboxes (node: PeerNode, count: number, timeout: number): Promise<number> {
+  const mailboxes = libp2pMailboxes(node, node.services.mailbox)
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const found = (await mailboxes.candidates()).length
+    if (found >= count || Date.now() >= deadline) { return found }
+    await sleep(50)
+  }
 }
 
 async function poll (done: () => boolean, timeout: number): Promise<boolean> {

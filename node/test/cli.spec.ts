@@ -32,6 +32,13 @@ describe('hypha command line: parsing', () => {
     expect(fromFlag.timeout).to.equal(DEFAULT_SEND_TIMEOUT)
   })
 
+  it('takes --timeout 0 (do not wait for the receipt), and sync with no arguments', () => {
+    expect(parseCommandLine(['send', 'bob', '-', '--timeout', '0', '--bootstrap', BOOT], env).timeout).to.equal(0)
+    expect(parseCommandLine(['sync', '--bootstrap', BOOT], env).command).to.equal('sync')
+    expect(() => parseCommandLine(['sync'], env)).to.throw(/sync: no bootstrap node/)
+    expect(() => parseCommandLine(['sync', 'extra', '--bootstrap', BOOT], env)).to.throw(/sync: unexpected argument/)
+  })
+
   it('parses two-word commands', () => {
     expect(parseCommandLine(['contact', 'add', DID_KEY, '--name', 'bob', '--bootstrap', BOOT], env)).to.include({ command: 'contact add', name: 'bob' })
     expect(parseCommandLine(['contact', 'list'], env).command).to.equal('contact list')
@@ -51,7 +58,7 @@ describe('hypha command line: parsing', () => {
     ['an extra argument', ['send', 'bob', 'hello', 'there', '--bootstrap', BOOT], /unexpected argument "there"/],
     ['a missing subcommand', ['contact'], /contact: expected one of add, list/],
     ['a bad user id', ['contact', 'add', 'did:key:nope', '--bootstrap', BOOT], /invalid user id/],
-    ['a bad timeout', ['send', 'bob', 'hi', '--timeout', '0', '--bootstrap', BOOT], /--timeout must be/],
+    ['a bad timeout', ['send', 'bob', 'hi', '--timeout=-1', '--bootstrap', BOOT], /--timeout must be/],
     ['a bad bootstrap address', ['listen', '--bootstrap', 'ip4/1.2.3.4'], /multiaddr starts with/],
     ['a network command without bootstrap nodes', ['listen'], /no bootstrap node/]
   ]

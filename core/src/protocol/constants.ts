@@ -137,6 +137,10 @@ export const PUBLISH_TIMEOUT = 15_000
 /** Mailboxes a device picks for its mailbox list (among connected nodes that run the service) */
 export const MAILBOXES_PER_DEVICE = 3
 
+/** A deposit refused with RateLimitedError is tried again after DEPOSIT_RETRY_DELAY ms (times the attempt), MAX_DEPOSIT_ATTEMPTS in all */
+export const DEPOSIT_RETRY_DELAY = 1_000
+export const MAX_DEPOSIT_ATTEMPTS = 3
+
 /** Mailbox receipts a sender needs for each device before it counts a message "stored" */
 export const MIN_STORED_RECEIPTS = 2
 
@@ -210,9 +214,14 @@ export const MAILBOX_FRAME_OVERHEAD = 1024
 /** Largest length-prefixed mailbox frame, either way: a full FETCH page and its headers */
 export const MAILBOX_MAX_FRAME_BYTES = MAILBOX_MAX_PAGE_BYTES + MAILBOX_FRAME_OVERHEAD
 
-/** Deposits per remote peer: a token bucket of MAILBOX_DEPOSIT_BURST tokens, one more every MAILBOX_DEPOSIT_INTERVAL ms */
-export const MAILBOX_DEPOSIT_BURST = 60
-export const MAILBOX_DEPOSIT_INTERVAL = 1_000
+/**
+ * Deposits per remote peer: a token bucket of MAILBOX_DEPOSIT_BURST tokens,
+ * one more every MAILBOX_DEPOSIT_INTERVAL ms (240 a minute). Each deposit also
+ * costs its sender a stamp (about 50 ms of work), so a burst of a few hundred
+ * chat messages from one peer goes through and a flood does not.
+ */
+export const MAILBOX_DEPOSIT_BURST = 240
+export const MAILBOX_DEPOSIT_INTERVAL = 250
 
 /** Token buckets a mailbox node keeps (least recently used dropped first) */
 export const MAILBOX_MAX_RATE_BUCKETS = 10_000

@@ -152,14 +152,14 @@ export interface MailboxServerInit {
   /**
    * Deposits one remote peer may make at once before the rate applies
    *
-   * @default MAILBOX_DEPOSIT_BURST (60)
+   * @default MAILBOX_DEPOSIT_BURST (240)
    */
   depositBurst?: number
 
   /**
    * After the burst, one deposit per remote peer every this many ms
    *
-   * @default MAILBOX_DEPOSIT_INTERVAL (1000)
+   * @default MAILBOX_DEPOSIT_INTERVAL (250)
    */
   depositInterval?: number
 
