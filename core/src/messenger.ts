@@ -34,6 +34,7 @@ import type { RandomSource } from './crypto/random.ts'
 import type { VerifiedDeviceList } from './identity/device.ts'
 import type { LocalIdentity } from './identity/identity.ts'
 import type { MailboxClient, MailboxPageEntry, MailboxReceipt } from './services/mailbox/index.ts'
+import type { AtRest } from './store/at-rest.ts'
 import type { Contact, StoredMessage } from './store/messenger-store.ts'
 import type { PeerId } from '@libp2p/interface'
 import type { AbstractLevel } from 'abstract-level'
@@ -90,6 +91,8 @@ export interface MessengerInit {
   random?: RandomSource
   /** Rendezvous presence, for direct connections to contacts */
   presence?: MessengerPresence
+  /** Seals the identity and sessions in `db` (see `atRestCipher`); the same as when the identity was saved */
+  atRest?: AtRest
   /** Offline mailboxes, for store-and-forward to and from offline devices */
   mailboxes?: MessengerMailboxes
   /** Receipt batching (defaults RECEIPT_DELAY, RECEIPT_MAX_DELAY, MAX_RECEIPT_IDS; maxIds at most MAX_RECEIPT_IDS) */
@@ -203,7 +206,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
 
   /** Opens the messenger of the identity stored in `db` (see `MessengerStore.saveIdentity`) */
   static async open (init: MessengerInit): Promise<Messenger> {
-    const store = new MessengerStore(init.db)
+    const store = new MessengerStore(init.db, { atRest: init.atRest })
     const identity = await store.loadIdentity()
     if (identity == null) { throw new NoIdentityError('no identity in this database: create one first') }
     const record = await store.loadSessions()
@@ -751,6 +754,6 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
 }
 
 /** Creates an identity in `db` for a new device (see `createIdentity`/`createWalletIdentity`) */
-export async function saveIdentity (db: AbstractLevel<any, any, any>, identity: LocalIdentity): Promise<void> {
-  await new MessengerStore(db).saveIdentity(identity)
+export async function saveIdentity (db: AbstractLevel<any, any, any>, identity: LocalIdentity, atRest?: AtRest): Promise<void> {
+  await new MessengerStore(db, { atRest }).saveIdentity(identity)
 }

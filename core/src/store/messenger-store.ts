@@ -11,6 +11,8 @@ import { decodeIdentity, encodeIdentity } from '../identity/identity-record.ts'
 import { MAX_CONTACTS, MAX_DEVICES, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST } from '../protocol/constants.ts'
 import { DeviceSessions, SessionManagerRecord } from '../protocol/pb/store.ts'
 import { hex, own } from '../utils/bytes.ts'
+import { sealedEncoding } from './at-rest.ts'
+import type { AtRest } from './at-rest.ts'
 import type { LocalIdentity } from '../identity/identity.ts'
 import type { AbstractLevel, AbstractSublevel } from 'abstract-level'
 
@@ -78,18 +80,27 @@ export class MessengerStore {
   /** message id -> message key, to update a delivery state */
   private readonly messageIndex: Sub<string>
   private readonly addedSinceTrim = new Map<string, number>()
+  private updates: Promise<unknown> = Promise.resolve()
 
-  constructor (db: Db) {
+  /** With `atRest`, the identity and the sessions (every secret key) are sealed in the database */
+  constructor (db: Db, options: { atRest?: AtRest } = {}) {
     this.db = db
-    this.keys = db.sublevel<string, Uint8Array>('keys', { valueEncoding: 'view' })
-    this.sessionsDb = db.sublevel<string, Uint8Array>('sessions', { valueEncoding: 'view' })
+    const secret = options.atRest == null ? 'view' : sealedEncoding(options.atRest)
+    this.keys = db.sublevel<string, Uint8Array>('keys', { valueEncoding: secret as any })
+    this.sessionsDb = db.sublevel<string, Uint8Array>('sessions', { valueEncoding: secret as any })
     this.contactsDb = db.sublevel<string, Contact>('contacts', { valueEncoding: 'json' })
     this.messagesDb = db.sublevel<string, StoredMessage>('messages', { valueEncoding: 'json' })
     this.messageIndex = db.sublevel<string, string>('message-index', { valueEncoding: 'utf8' })
   }
 
   async loadIdentity (): Promise<LocalIdentity | undefined> {
-    const bytes = await this.keys.get(IDENTITY_KEY)
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = await this.keys.get(IDENTITY_KEY)
+    } catch (err: any) {
+      // a value sealed under another data key (or altered): the typed error, not level's wrapper
+      throw err?.cause?.name === 'DecryptionError' ? err.cause : err
+    }
     return bytes == null ? undefined : decodeIdentity(bytes)
   }
 
@@ -172,8 +183,18 @@ export class MessengerStore {
     return true
   }
 
-  /** Moves a message forward to `state` (never back); undefined when there is no such message */
+  /**
+   * Moves a message forward to `state` (never back); undefined when there is
+   * no such message. Updates run one at a time: a receipt's "delivered" and
+   * the sender's own "sent" may race, and a read-modify-write must not lose one.
+   */
   async setState (id: string, state: DeliveryState, mailboxes?: number): Promise<StoredMessage | undefined> {
+    const run = this.updates.then(async () => this.updateState(id, state, mailboxes))
+    this.updates = run.catch(() => {})
+    return run
+  }
+
+  private async updateState (id: string, state: DeliveryState, mailboxes?: number): Promise<StoredMessage | undefined> {
     const key = await this.messageIndex.get(id)
     if (key == null) {
       return undefined

@@ -73,4 +73,18 @@ describe('MessengerStore sessions: one record per remote device', () => {
     expect((await store.setState(id(100), 'delivered'))?.state).to.equal('delivered')
     await db.close()
   })
+
+  it('never loses a delivery state to a race: "delivered" and "sent" at once end "delivered"', async () => {
+    const db = new MemoryLevel<string, any>()
+    const store = new MessengerStore(db)
+    for (let i = 0; i < 20; i++) {
+      const id = i.toString(16).padStart(32, '0')
+      await store.addMessage({ id, peer: 'did:key:peer', direction: 'out', text: 'x', sentAt: i, storedAt: i, state: 'sending' })
+      await Promise.all([store.setState(id, 'delivered'), store.setState(id, 'sent', 3)])
+      const [message] = (await store.history('did:key:peer')).filter(m => m.id === id)
+      expect(message.state).to.equal('delivered')
+      expect(message.mailboxes).to.equal(3)
+    }
+    await db.close()
+  })
 })
