@@ -32,6 +32,18 @@ describe('messenger with offline mailboxes on 127.0.0.1', function () {
     }
   })
 
+  /** A and B, each connected to the three mailbox hubs (identified), started */
+  async function startedPair (): Promise<[MessengerPeer, MessengerPeer]> {
+    const a = await messengerPeer(hubs, 'A')
+    const b = await messengerPeer(hubs, 'B')
+    peers = [a, b]
+    for (const p of peers) {
+      await mailboxesIdentified(p, 3)
+      await p.messenger.start()
+    }
+    return [a, b]
+  }
+
   afterEach(async () => {
     for (const p of peers) {
       await p.messenger.stop()
@@ -47,13 +59,8 @@ describe('messenger with offline mailboxes on 127.0.0.1', function () {
   })
 
   it('B is offline while A sends; a mailbox node dies; B syncs and gets every message once, in order; acknowledged ones are gone', async () => {
-    const a = await messengerPeer(hubs, 'A')
-    let b = await messengerPeer(hubs, 'B')
-    peers = [a, b]
-    await mailboxesIdentified(a, 3)
-    await mailboxesIdentified(b, 3)
-    await a.messenger.start()
-    await b.messenger.start()
+    const [a, first] = await startedPair()
+    let b = first
     const bId = b.messenger.userId
     const bDb = b.db
     // B goes offline (its database stays)
@@ -100,13 +107,7 @@ describe('messenger with offline mailboxes on 127.0.0.1', function () {
   })
 
   it('fills a gap from the other mailboxes: an envelope one mailbox lost is fetched from another, in order', async () => {
-    const a = await messengerPeer(hubs, 'A')
-    const b = await messengerPeer(hubs, 'B')
-    peers = [a, b]
-    await mailboxesIdentified(a, 3)
-    await mailboxesIdentified(b, 3)
-    await a.messenger.start()
-    await b.messenger.start()
+    const [a, b] = await startedPair()
     // B hears nothing live: it only watches its mailboxes
     await b.messenger.stop()
     await a.messenger.addContact(b.messenger.userId, 'bob')
