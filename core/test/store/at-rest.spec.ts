@@ -6,11 +6,8 @@ import type { MessengerMesh } from '../../src/index.ts'
 const OFFLINE = { dht: {}, pubsub: {} } as unknown as MessengerMesh
 
 function contains (haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) {
-      if (haystack[i + j] !== needle[j]) { continue outer }
-    }
-    return true
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (needle.every((byte, j) => haystack[i + j] === byte)) { return true }
   }
   return false
 }
