@@ -223,6 +223,9 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
 
   /** Joins this device's inbox topic and publishes its device list and bundle */
   async start (): Promise<{ published: boolean }> {
+    // a second start (say after coming back online) starts nothing twice
+    this.stopTimers()
+    this.mesh.pubsub.removeEventListener('message', this.onMessage)
     this.mesh.pubsub.addEventListener('message', this.onMessage)
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
     const published = await this.publishRecords()
@@ -246,9 +249,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
    * while, which would delay the next run of a short-lived peer (the CLI).
    */
   async stop (options: { leaveTopics?: boolean } = {}): Promise<void> {
-    clearInterval(this.republish)
-    clearInterval(this.reregister)
-    clearInterval(this.syncTimer)
+    this.stopTimers()
     await this.syncing?.catch(() => {})
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     for (const topic of this.topics) {
@@ -261,6 +262,12 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     await this.receiving
     await Promise.all([...this.pendingReceipts.keys()].map(async device => this.flushReceipt(device)))
     await this.saving
+  }
+
+  private stopTimers (): void {
+    clearInterval(this.republish)
+    clearInterval(this.reregister)
+    clearInterval(this.syncTimer)
   }
 
   /** Subscribes to a topic; its envelopes go through the same pipeline (and `envelope` events) */
@@ -357,6 +364,19 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       this.log(`rendezvous discovery failed: ${err.name}`)
     }
     return false
+  }
+
+  /** Renames a contact (an alias is local, never sent) or marks it verified (after comparing safety numbers) */
+  async updateContact (userId: string, change: { alias?: string, verified?: boolean }): Promise<Contact> {
+    const contact = await this.store.contact(userId)
+    if (contact == null) { throw new ContactNotFoundError(`no contact ${JSON.stringify(userId)}`) }
+    const updated: Contact = {
+      ...contact,
+      ...(change.alias !== undefined ? { alias: change.alias === '' ? undefined : change.alias } : {}),
+      ...(change.verified !== undefined ? { verified: change.verified } : {})
+    }
+    await this.store.saveContact(updated)
+    return updated
   }
 
   async contacts (): Promise<Contact[]> {

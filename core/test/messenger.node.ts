@@ -60,6 +60,14 @@ describe('messenger over a real mesh on 127.0.0.1', function () {
     expect(got.text).to.equal('hello A')
     expect(got.peer).to.equal(b.messenger.userId)
 
+    // renamed and verified locally; B started a second time (back online) still receives
+    expect((await a.messenger.updateContact(b.messenger.userId, { alias: 'robert', verified: true }))).to.include({ alias: 'robert', verified: true })
+    expect((await a.messenger.resolve('robert')).verified).to.be.true()
+    await b.messenger.start()
+    const again = nextEvent<{ text: string }>(b.messenger, 'message')
+    await a.messenger.send('robert', 'after a second start')
+    expect((await again).text).to.equal('after a second start')
+
     expect(seenByC.length).to.be.at.least(10)
     expect(seenByC.every(e => !e.decrypted)).to.be.true()
   })
