@@ -2,17 +2,21 @@
  * `hypha-bootstrap`: the volunteer node.
  */
 
+import { statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import {
-  booleanFlag, flagOrEnv, listenAddresses, loadPeerKey, parseFlags, readyEvent, RELAY_LIMIT_FLAGS, relayLimitsFromFlags, runCli, serve
+  booleanFlag, flagOrEnv, listenAddresses, loadPeerKey, parseFlags, readyEvent, RELAY_LIMIT_FLAGS, relayLimitsFromFlags, runCli, serve,
+  UsageError
 } from '@hypha/relay-circuit'
 import { openDatastore } from './datastore.ts'
 import { formatBytes, formatDuration } from './format.ts'
 import { MAILBOX_FLAGS, mailboxOptionsFromFlags, mailboxPolicy, openMailboxDb } from './mailbox.ts'
 import { createBootstrapNode, DEFAULT_BOOTSTRAP_LISTEN } from './node.ts'
+import { appConfig, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parseHttpAddress, startWebServer } from './web.ts'
 import type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
 import type { BootstrapServices } from './node.ts'
+import type { HttpAddress, WebServer } from './web.ts'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
 import type { Libp2p } from '@libp2p/interface'
 import type { LevelDatastore } from 'datastore-level'
@@ -24,7 +28,8 @@ const ENV = 'HYPHA_BOOTSTRAP'
 export const BOOTSTRAP_USAGE = `Usage: hypha-bootstrap [options]
 
 A Hypha volunteer node: DHT server for Hypha records, gossipsub relay of the
-inbox topics, rendezvous server, offline mailboxes, circuit relay v2.
+inbox topics, rendezvous server, offline mailboxes, circuit relay v2; with
+--serve, also the web app over HTTP.
 
 Options (each also read from the environment variable in brackets):
   --listen <multiaddr>          listen address, repeatable
@@ -52,6 +57,11 @@ Options (each also read from the environment variable in brackets):
                                 default: 60
   --mailbox-sweep <time>        how often expired envelopes are deleted, at most 1d
                                 [HYPHA_BOOTSTRAP_MAILBOX_SWEEP] default: 5m
+  --serve <dir>                 serve this folder (the built web app, browser/dist/app)
+                                and a generated /config.json naming this node's
+                                WebSocket addresses over HTTP [HYPHA_BOOTSTRAP_SERVE]
+  --http <host:port>            where --serve listens [HYPHA_BOOTSTRAP_HTTP]
+                                default: ${DEFAULT_HTTP_HOST}:${DEFAULT_HTTP_PORT}
   --json                        print one JSON ready line [HYPHA_BOOTSTRAP_JSON=1]
   -h, --help                    show this help
 
@@ -64,6 +74,8 @@ const FLAGS = {
   listen: { type: 'string', multiple: true },
   data: { type: 'string' },
   'allow-loopback': { type: 'boolean' },
+  serve: { type: 'string' },
+  http: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...RELAY_LIMIT_FLAGS,
@@ -78,8 +90,38 @@ export interface BootstrapRunOptions {
   limits?: RelayLimitsInit
   /** Mailbox settings; the database is `<data>/mailbox` */
   mailbox?: MailboxOptions
-  /** Lines to print (without --json) once the node listens */
-  describe?(node: Libp2p<BootstrapServices>, mailbox: MailboxPolicy): string[]
+  /** Serve a folder (the web app) and its `/config.json` over HTTP */
+  web?: { root: string, listen: HttpAddress }
+  /** Lines to print (without --json) once the node listens; `web` is the app's URL when serving */
+  describe?(node: Libp2p<BootstrapServices>, mailbox: MailboxPolicy, web?: string): string[]
+}
+
+/**
+ * `--serve` and `--http` (or their environment variables): the folder must
+ * exist; `--http` alone is an error.
+ *
+ * @throws {UsageError} naming the flag
+ */
+export function webOptionsFromFlags (values: Record<string, unknown>, env: Record<string, string | undefined>, prefix: string): BootstrapRunOptions['web'] {
+  const root = flagOrEnv(values, env, prefix, 'serve')
+  const http = flagOrEnv(values, env, prefix, 'http')
+  if (root == null) {
+    if (http != null) {
+      throw new UsageError('--http needs --serve <dir>')
+    }
+    return undefined
+  }
+  let isDirectory = false
+  try {
+    isDirectory = statSync(root).isDirectory()
+  } catch {
+    // missing or unreadable: not a directory we can serve
+  }
+  if (!isDirectory) {
+    throw new UsageError(`--serve must name a directory, got "${root}"`)
+  }
+  const listen = http == null ? { host: DEFAULT_HTTP_HOST, port: DEFAULT_HTTP_PORT } : parseHttpAddress('http', http)
+  return { root, listen }
 }
 
 /** One line on what the mailbox accepts */
@@ -92,11 +134,13 @@ export function describeMailbox (policy: MailboxPolicy): string {
 export async function runBootstrap (options: BootstrapRunOptions): Promise<void> {
   let datastore: LevelDatastore | undefined
   let mailboxDb: Level<string, Uint8Array> | undefined
+  let web: WebServer | undefined
   const mailbox = options.mailbox ?? {}
   const policy = mailboxPolicy(mailbox)
-  const describe = options.describe ?? (node => [
+  const describe = options.describe ?? ((node, _, url) => [
     `${NAME}: ready, peer id ${node.peerId.toString()}, listening on ${node.getMultiaddrs().map(ma => ma.toString()).join(' ')}`,
-    `${NAME}: mailbox: ${describeMailbox(policy)}`
+    `${NAME}: mailbox: ${describeMailbox(policy)}`,
+    ...(url == null ? [] : [`${NAME}: serving ${options.web?.root} on ${url}`])
   ])
 
   await serve({
@@ -107,7 +151,7 @@ export async function runBootstrap (options: BootstrapRunOptions): Promise<void>
       const privateKey = await loadPeerKey(options.data)
       datastore = await openDatastore(options.data)
       mailboxDb = await openMailboxDb(options.data)
-      return createBootstrapNode({
+      const node = await createBootstrapNode({
         listen: options.listen,
         privateKey,
         datastore,
@@ -115,11 +159,25 @@ export async function runBootstrap (options: BootstrapRunOptions): Promise<void>
         limits: options.limits,
         mailbox: { ...mailbox, db: mailboxDb }
       })
+      if (options.web != null) {
+        try {
+          web = await startWebServer({
+            ...options.web,
+            config: requestHost => appConfig(node, { allowLoopback: options.allowLoopback, requestHost })
+          })
+        } catch (err: any) {
+          await node.stop()
+          throw new Error(`--http ${options.web.listen.host}:${options.web.listen.port}: ${err.message}`)
+        }
+      }
+      return node
     },
-    describe: node => options.json ? [JSON.stringify({ ...readyEvent(node), mailbox: policy })] : describe(node, policy),
+    describe: node => options.json
+      ? [JSON.stringify({ ...readyEvent(node), mailbox: policy, ...(web == null ? {} : { http: web.url }) })]
+      : describe(node, policy, web?.url),
     // after node.stop(): the mailbox server has finished its writes
     afterStop: async () => {
-      await Promise.all([datastore?.close(), mailboxDb?.close()])
+      await Promise.all([web?.close(), datastore?.close(), mailboxDb?.close()])
     }
   })
 }
@@ -136,6 +194,7 @@ export async function bootstrapCli (argv: string[], env: Record<string, string |
       listen: listenAddresses(values, env, ENV, DEFAULT_BOOTSTRAP_LISTEN),
       limits: relayLimitsFromFlags(values, env, ENV),
       mailbox: mailboxOptionsFromFlags(values, env, ENV),
+      web: webOptionsFromFlags(values, env, ENV),
       allowLoopback: booleanFlag(values, env, ENV, 'allow-loopback'),
       json: booleanFlag(values, env, ENV, 'json'),
       data: flagOrEnv(values, env, ENV, 'data') ?? join(homedir(), '.hypha-bootstrap')

@@ -6,8 +6,10 @@
  * by `@hypha/core`'s validators), gossipsub relaying the inbox topics
  * (StrictNoSign, content-addressed ids), a rendezvous server, the offline
  * mailbox server (`@hypha/core`'s `mailboxServer` over LevelDB) and a circuit
- * relay v2 server with the limits shared with `@hypha/relay-circuit`.
- * `npm start` runs one on 127.0.0.1.
+ * relay v2 server with the limits shared with `@hypha/relay-circuit`. With
+ * `--serve <dir>` it also serves the web app over HTTP, with a `/config.json`
+ * naming its own WebSocket addresses (`startWebServer`, `appConfig`).
+ * `npm start` runs one on 127.0.0.1 serving `browser/dist/app`.
  *
  * @example
  *
@@ -39,7 +41,12 @@ export {
   MAX_MAILBOX_RETENTION, MAX_MAILBOX_ENVELOPE_BYTES, MAX_MAILBOX_QUOTA_COUNT, MAX_MAILBOX_SWEEP_INTERVAL, MAX_MAILBOX_RATE
 } from './mailbox.ts'
 export type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
-export { bootstrapCli, runBootstrap, describeMailbox, BOOTSTRAP_USAGE } from './cli.ts'
+export { bootstrapCli, runBootstrap, describeMailbox, webOptionsFromFlags, BOOTSTRAP_USAGE } from './cli.ts'
 export type { BootstrapRunOptions } from './cli.ts'
 export { bootstrapStatus, formatStatus } from './status.ts'
 export type { BootstrapService, BootstrapStatus } from './status.ts'
+export {
+  startWebServer, appConfig, parseHttpAddress, httpUrl, requestSegments, CONTENT_SECURITY_POLICY, SECURITY_HEADERS, CONTENT_TYPES,
+  DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, MAX_URL_LENGTH, MAX_HTTP_CONNECTIONS, HTTP_REQUEST_TIMEOUT, CONFIG_PATH
+} from './web.ts'
+export type { AppConfig, RTCIceServerLike, HttpAddress, WebServer, WebServerInit } from './web.ts'

@@ -27,7 +27,7 @@ export interface BootstrapStatus {
  * Describe what `hypha-bootstrap` runs in this build.
  *
  * The DHT server, rendezvous, mailbox server and relay run
- * (`createBootstrapNode`); the web app is not in this build yet. The relay
+ * (`createBootstrapNode`); the web app is served with `--serve`. The relay
  * limits are resolved and checked exactly as the node uses them.
  *
  * @throws {TypeError | RangeError} when a relay limit override is invalid
@@ -39,7 +39,7 @@ export function bootstrapStatus (relayOverrides: RelayLimitsInit = {}, mailbox: 
       { name: 'rendezvous', description: 'rendezvous server: peers find each other by namespace', available: true },
       { name: 'mailbox', description: 'offline mailboxes: sealed envelopes held for offline peers', available: true },
       { name: 'relay', description: 'circuit relay v2 for peers behind NAT and browsers', available: true },
-      { name: 'web', description: 'serves the Hypha web app', available: false }
+      { name: 'web', description: 'serves the Hypha web app (--serve)', available: true }
     ],
     relayLimits: relayLimits(relayOverrides),
     mailbox: mailboxPolicy(mailbox)
