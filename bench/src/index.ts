@@ -33,3 +33,8 @@ export {
   DEFAULT_WARMUP
 } from './harness.ts'
 export type { MeasureOptions, BenchResult } from './harness.ts'
+export {
+  initialScripts, initialJs, initialJsBench, formatInitialJs, firstMessageBench, formatFirstMessage, formatStartupJs,
+  INITIAL_JS_BUDGET_KB, FIRST_MESSAGE_BUDGET_MS, FIRST_MESSAGE_RUNS
+} from './browser.ts'
+export type { InitialJsReport, FirstMessageReport } from './browser.ts'
