@@ -76,6 +76,11 @@ describe('two tabs on a local bootstrap node', function () {
       return direct(rows[0]) != null && direct(rows[1]) != null ? rows : undefined
     }, WEBRTC_TIMEOUT)
 
+    // nothing third-party: every request and socket went to the local node (the app and config.json, its WebSocket)
+    const remote = [...alice.requests, ...bob.requests].filter(url => /^(https?|wss?):/.test(url) && new URL(url).hostname !== '127.0.0.1')
+    expect(remote).to.deep.equal([])
+    expect(alice.requests.some(url => url.startsWith('ws://127.0.0.1:'))).to.be.true()
+
     for (const rows of [aliceRows, bobRows]) {
       expect(rows.filter(row => row.kind === 'bootstrap').map(row => row.peerId)).to.include(bootstrap.peerId)
       expect(rows.find(row => row.kind === 'bootstrap')?.transport).to.equal('websockets')
