@@ -7,20 +7,18 @@
 
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions, libp2pMailboxes, mailboxClient, rendezvousClient } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, mailboxClient, rendezvousClient, waitUntil } from '@hypha/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dcutr } from '@libp2p/dcutr'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { KEEP_ALIVE } from '@libp2p/interface'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
-import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import type { MailboxClient, MessengerMesh, RendezvousClient } from '@hypha/core'
 import type { Connection, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
@@ -31,12 +29,6 @@ export const LOOPBACK_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/p2p-circuit', '/webrtc
 
 /** Listen addresses otherwise */
 export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit', '/webrtc']
-
-/** Dial attempts per bootstrap address before giving up on it */
-export const BOOTSTRAP_DIAL_ATTEMPTS = 5
-
-/** First pause between two dial attempts; doubles each time */
-export const BOOTSTRAP_DIAL_BACKOFF = 250
 
 export interface PeerNodeInit {
   /** Bootstrap multiaddrs (with `/p2p/<peer id>`), dialed once the node has started */
@@ -83,6 +75,10 @@ export type PeerServices = {
 }
 
 export type PeerNode = Libp2p<PeerServices>
+
+// joining the mesh is the same for a tab: core has it
+export { dialBootstrap, waitForDht, waitForMailboxes, BOOTSTRAP_DIAL_ATTEMPTS, BOOTSTRAP_DIAL_BACKOFF } from '@hypha/core'
+export type { DialBootstrapOptions } from '@hypha/core'
 
 /** True for 127.0.0.0/8, ::1 and localhost */
 export function isLoopback (ma: Multiaddr): boolean {
@@ -142,100 +138,13 @@ export async function createPeerNode (init: PeerNodeInit): Promise<PeerNode> {
   return node as unknown as PeerNode
 }
 
-export interface DialBootstrapOptions {
-  /** @default BOOTSTRAP_DIAL_ATTEMPTS */
-  attempts?: number
-  /** @default BOOTSTRAP_DIAL_BACKOFF */
-  backoff?: number
-  signal?: AbortSignal
-}
-
-/**
- * Dials every bootstrap address, each with a bounded number of attempts and
- * exponential backoff. Resolves with how many were reached.
- *
- * Addresses that name their peer (`/p2p/<peer id>`) are tagged keep-alive in
- * the peer store: libp2p then redials them when the connection drops, which
- * keeps a long-running `listen` on the mesh.
- */
-export async function dialBootstrap (node: Pick<Libp2p, 'dial' | 'peerStore'>, bootstrap: string[], options: DialBootstrapOptions = {}): Promise<{ connected: number, errors: Error[] }> {
-  const attempts = options.attempts ?? BOOTSTRAP_DIAL_ATTEMPTS
-  const backoff = options.backoff ?? BOOTSTRAP_DIAL_BACKOFF
-  const errors: Error[] = []
-
-  const results = await Promise.all(bootstrap.map(async addr => {
-    let ma: Multiaddr
-    try {
-      ma = multiaddr(addr)
-      const peer = ma.getComponents().findLast(c => c.name === 'p2p')?.value
-      if (peer != null) {
-        await node.peerStore.merge(peerIdFromString(peer), { multiaddrs: [ma], tags: { [KEEP_ALIVE]: { value: 1 } } })
-      }
-    } catch (err: any) {
-      errors.push(err)
-      return false
-    }
-    let pause = backoff
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await node.dial(ma, { signal: options.signal })
-        return true
-      } catch (err: any) {
-        if (attempt >= attempts || options.signal?.aborted === true) {
-          errors.push(err)
-          return false
-        }
-        await sleep(pause)
-        pause *= 2
-      }
-    }
-  }))
-
-  return { connected: results.filter(Boolean).length, errors }
-}
-
-/**
- * Waits (bounded) until the DHT has a peer in its routing table: before that
- * a get or put finds nobody to ask. Returns false on timeout.
- */
-export async function waitForDht (node: PeerNode, timeout: number): Promise<boolean> {
-  return poll(() => (node.services.dht.routingTable?.size ?? 0) > 0, timeout)
-}
-
 /**
  * Waits (bounded) until gossipsub has a mesh peer on `topic`, so that what
  * is published there right away (a receipt) reaches this node. Returns false
  * on timeout.
  */
 export async function waitForTopicPeers (node: PeerNode, topic: string, timeout: number): Promise<boolean> {
-  return poll(() => node.services.pubsub.getMeshPeers(topic).length > 0, timeout)
-}
-
-/**
- * Waits until identify has shown `count` connected nodes that run the mailbox
- * service (or the timeout); resolves with how many there are.
- */
-export async function waitForMailboxes (node: PeerNode, count: number, timeout: number): Promise<number> {
-  const mailboxes = libp2pMailboxes(node, node.services.mailbox)
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const found = (await mailboxes.candidates()).length
-    if (found >= count || Date.now() >= deadline) { return found }
-    await sleep(50)
-  }
-}
-
-async function poll (done: () => boolean, timeout: number): Promise<boolean> {
-  const deadline = Date.now() + timeout
-  while (!done()) {
-    if (Date.now() >= deadline) { return false }
-    await sleep(50)
-  }
-  return true
-}
-
-async function sleep (ms: number): Promise<void> {
-  await new Promise(resolve => setTimeout(resolve, ms))
+  return waitUntil(() => node.services.pubsub.getMeshPeers(topic).length > 0, timeout)
 }
 
 /** The peer ids named by bootstrap multiaddrs (`.../p2p/<id>`): the rendezvous points */

@@ -1,0 +1,116 @@
+/**
+ * Joining the mesh, the same for every peer (a Node CLI, a browser tab):
+ * dial the bootstrap nodes with bounded retries, then wait, bounded, until
+ * the DHT knows a server, until identify has shown the mailbox nodes, and so
+ * on. Every wait polls a cheap condition and gives up at its timeout.
+ */
+
+import { KEEP_ALIVE } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { libp2pMailboxes } from './mailbox-peers.ts'
+import type { MailboxClient } from './mailbox/index.ts'
+import type { MailboxNode } from './mailbox-peers.ts'
+import type { Libp2p } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** Dial attempts per bootstrap address before giving up on it */
+export const BOOTSTRAP_DIAL_ATTEMPTS = 5
+
+/** First pause between two dial attempts (ms); doubles each time */
+export const BOOTSTRAP_DIAL_BACKOFF = 250
+
+/** Polling period of the waits (ms) */
+export const JOIN_POLL_INTERVAL = 50
+
+export interface DialBootstrapOptions {
+  /** @default BOOTSTRAP_DIAL_ATTEMPTS */
+  attempts?: number
+  /** @default BOOTSTRAP_DIAL_BACKOFF */
+  backoff?: number
+  /** Each attempt is cut after this long (ms); none by default */
+  dialTimeout?: number
+  signal?: AbortSignal
+}
+
+/**
+ * Dials every bootstrap address, each with a bounded number of attempts and
+ * exponential backoff. Resolves with how many were reached, and the last
+ * error of each that was not.
+ *
+ * Addresses that name their peer (`/p2p/<peer id>`) are tagged keep-alive in
+ * the peer store: libp2p then redials them when the connection drops, which
+ * keeps a long-running peer on the mesh.
+ */
+export async function dialBootstrap (node: Pick<Libp2p, 'dial' | 'peerStore'>, bootstrap: string[], options: DialBootstrapOptions = {}): Promise<{ connected: number, errors: Error[] }> {
+  const attempts = options.attempts ?? BOOTSTRAP_DIAL_ATTEMPTS
+  const backoff = options.backoff ?? BOOTSTRAP_DIAL_BACKOFF
+  const errors: Error[] = []
+
+  const results = await Promise.all(bootstrap.map(async addr => {
+    let ma: Multiaddr
+    try {
+      ma = multiaddr(addr)
+      const peer = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+      if (peer != null) {
+        await node.peerStore.merge(peerIdFromString(peer), { multiaddrs: [ma], tags: { [KEEP_ALIVE]: { value: 1 } } })
+      }
+    } catch (err: any) {
+      errors.push(err)
+      return false
+    }
+    let pause = backoff
+    for (let attempt = 1; ; attempt++) {
+      const signals = [options.signal, options.dialTimeout == null ? undefined : AbortSignal.timeout(options.dialTimeout)].filter(s => s != null)
+      try {
+        await node.dial(ma, { signal: signals.length === 0 ? undefined : AbortSignal.any(signals) })
+        return true
+      } catch (err: any) {
+        if (attempt >= attempts || options.signal?.aborted === true) {
+          errors.push(err)
+          return false
+        }
+        await sleep(pause)
+        pause *= 2
+      }
+    }
+  }))
+
+  return { connected: results.filter(Boolean).length, errors }
+}
+
+/** Polls `done` every JOIN_POLL_INTERVAL ms; false when `timeout` ms pass first */
+export async function waitUntil (done: () => boolean, timeout: number): Promise<boolean> {
+  const deadline = Date.now() + timeout
+  while (!done()) {
+    if (Date.now() >= deadline) { return false }
+    await sleep(JOIN_POLL_INTERVAL)
+  }
+  return true
+}
+
+/**
+ * Waits (bounded) until the DHT has a peer in its routing table: before that
+ * a get or put finds nobody to ask. False on timeout.
+ */
+export async function waitForDht (node: { services: { dht: { routingTable?: { size: number } } } }, timeout: number): Promise<boolean> {
+  return waitUntil(() => (node.services.dht.routingTable?.size ?? 0) > 0, timeout)
+}
+
+/**
+ * Waits until identify has shown `count` connected nodes that run the mailbox
+ * service (or the timeout); resolves with how many there are.
+ */
+export async function waitForMailboxes (node: MailboxNode & { services: { mailbox: MailboxClient } }, count: number, timeout: number): Promise<number> {
+  const mailboxes = libp2pMailboxes(node, node.services.mailbox)
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const found = (await mailboxes.candidates()).length
+    if (found >= count || Date.now() >= deadline) { return found }
+    await sleep(JOIN_POLL_INTERVAL)
+  }
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
+}
