@@ -21,7 +21,7 @@ import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import type { MailboxClient, MessengerMesh, RendezvousClient } from '@hypha/core'
-import type { Connection, Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Listen addresses on a loopback-only host (tests, a local mesh) */
@@ -77,7 +77,7 @@ export type PeerServices = {
 export type PeerNode = Libp2p<PeerServices>
 
 // joining the mesh is the same for a tab: core has it
-export { dialBootstrap, waitForDht, waitForMailboxes, BOOTSTRAP_DIAL_ATTEMPTS, BOOTSTRAP_DIAL_BACKOFF } from '@hypha/core'
+export { dialBootstrap, waitForDht, waitForMailboxes, upgradeToWebRTC, BOOTSTRAP_DIAL_ATTEMPTS, BOOTSTRAP_DIAL_BACKOFF, WEBRTC_UPGRADE_ATTEMPTS, WEBRTC_ATTEMPT_TIMEOUT } from '@hypha/core'
 export type { DialBootstrapOptions } from '@hypha/core'
 
 /** True for 127.0.0.0/8, ::1 and localhost */
@@ -157,43 +157,4 @@ export function bootstrapPeerIds (bootstrap: string[]): PeerId[] {
     }
   }
   return ids
-}
-
-/**
- * Attempts at a WebRTC upgrade. node-datachannel 0.33.4 (libdatachannel
- * 0.24.5) sometimes applies the remote answer before it stores the remote
- * certificate fingerprint; on a fast link the DTLS handshake then reaches the
- * check first and fails ("certificate verify failed"), and the dial times out.
- * Seen in about 3% of dials on loopback; a second attempt succeeds. Turning the
- * fingerprint check off is not an option: it is what authenticates the channel.
- */
-export const WEBRTC_UPGRADE_ATTEMPTS = 2
-
-/** One WebRTC upgrade attempt takes under 1.2 s on loopback (STACK.md); a stuck one is cut here (ms) */
-export const WEBRTC_ATTEMPT_TIMEOUT = 4_000
-
-/**
- * Dials a peer's `/webrtc` address (a circuit address + `/webrtc`, signalled
- * through the relay) for a direct connection, with WEBRTC_UPGRADE_ATTEMPTS
- * attempts of at most WEBRTC_ATTEMPT_TIMEOUT each.
- */
-export async function upgradeToWebRTC (node: Pick<Libp2p, 'dial'>, address: Multiaddr, options: { signal?: AbortSignal } = {}): Promise<Connection> {
-  if (!address.getComponents().some(c => c.name === 'webrtc')) {
-    throw new TypeError(`not a /webrtc address: ${address.toString()}`)
-  }
-  let lastError: unknown
-  for (let attempt = 1; attempt <= WEBRTC_UPGRADE_ATTEMPTS; attempt++) {
-    const signal = options.signal == null
-      ? AbortSignal.timeout(WEBRTC_ATTEMPT_TIMEOUT)
-      : AbortSignal.any([options.signal, AbortSignal.timeout(WEBRTC_ATTEMPT_TIMEOUT)])
-    try {
-      return await node.dial(address, { signal })
-    } catch (err) {
-      if (options.signal?.aborted === true) {
-        throw err
-      }
-      lastError = err
-    }
-  }
-  throw lastError
 }

@@ -4,13 +4,13 @@
  * nodes; a tab only has addresses through relays: `<relay>/p2p-circuit` and
  * `<relay>/p2p-circuit/webrtc`. This presence dials the relayed address
  * first (a limited connection, the fallback), then upgrades to a direct
- * WebRTC connection signalled through the relay (node's `upgradeToWebRTC`).
+ * WebRTC connection signalled through the relay (core's `upgradeToWebRTC`).
  *
  * It also registers again when the tab's addresses change: the first
  * registration may leave before the relay reservation exists.
  */
 
-import { rendezvousPresence } from '@hypha/core'
+import { rendezvousPresence, upgradeToWebRTC as upgradeDirect } from '@hypha/core'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DirectConnectionError } from '../errors.ts'
@@ -20,7 +20,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
  * Attempts at a WebRTC upgrade; the second covers a lost race in the DTLS
- * set-up (see node's WEBRTC_UPGRADE_ATTEMPTS)
+ * set-up (see core's WEBRTC_UPGRADE_ATTEMPTS)
  */
 export const WEBRTC_UPGRADE_ATTEMPTS = 2
 
@@ -52,27 +52,9 @@ export function hasDirectConnection (node: Pick<Libp2p, 'getConnections'>, peerI
   return node.getConnections(peerIdFromString(peerId)).some(c => c.status === 'open' && c.limits == null)
 }
 
-/**
- * Dials a `/webrtc` address (a relay address + `/webrtc`), with
- * WEBRTC_UPGRADE_ATTEMPTS attempts of at most WEBRTC_ATTEMPT_TIMEOUT each.
- */
+/** Core's WebRTC upgrade, with the tab's attempt timeout */
 export async function upgradeToWebRTC (node: Pick<Libp2p, 'dial'>, address: Multiaddr, options: { signal?: AbortSignal } = {}): Promise<Connection> {
-  if (!isWebRTCAddress(address)) {
-    throw new TypeError(`not a /webrtc address: ${address.toString()}`)
-  }
-  let lastError: unknown
-  for (let attempt = 1; attempt <= WEBRTC_UPGRADE_ATTEMPTS; attempt++) {
-    const signal = options.signal == null
-      ? AbortSignal.timeout(WEBRTC_ATTEMPT_TIMEOUT)
-      : AbortSignal.any([options.signal, AbortSignal.timeout(WEBRTC_ATTEMPT_TIMEOUT)])
-    try {
-      return await node.dial(address, { signal })
-    } catch (err) {
-      if (options.signal?.aborted === true) { throw err }
-      lastError = err
-    }
-  }
-  throw lastError
+  return upgradeDirect(node, address, { ...options, attempts: WEBRTC_UPGRADE_ATTEMPTS, attemptTimeout: WEBRTC_ATTEMPT_TIMEOUT })
 }
 
 export interface DirectPresence {

@@ -10,30 +10,18 @@ import {
   addContact, connections, createIdentity, messageState, myUserId, openConversation, pageErrors, received, send, tid, twoContacts,
   waitUntil, WEBRTC_TIMEOUT
 } from './fixtures/app.ts'
-import { startBootstrap } from './fixtures/bootstrap.ts'
-import { disposeUsers, openUser, screenshot } from './fixtures/browser.ts'
+import { useLocalBootstrap } from './fixtures/bootstrap.ts'
+import { openUser, screenshot } from './fixtures/browser.ts'
 import type { ConnectionInfo } from './fixtures/app.ts'
-import type { LocalBootstrap } from './fixtures/bootstrap.ts'
 
 describe('two tabs on a local bootstrap node', function () {
   this.timeout(180_000)
 
-  let bootstrap: LocalBootstrap
-
-  before(async () => {
-    bootstrap = await startBootstrap()
-  })
-
-  after(async () => {
-    await bootstrap?.stop()
-  })
-
-  afterEach(async function () {
-    await disposeUsers(this.currentTest?.state === 'failed')
-  })
+  // a hypha-bootstrap for the suite; the users of each test are disposed of after it
+  const local = useLocalBootstrap()
 
   it('sign up, add each other by user id, talk both ways, and end up on a direct WebRTC connection', async () => {
-    const [alice, bob] = await Promise.all([openUser(bootstrap.url, 'Alice'), openUser(bootstrap.url, 'Bob')])
+    const [alice, bob] = await Promise.all([openUser(local().url, 'Alice'), openUser(local().url, 'Bob')])
     await alice.page.locator(tid('create-identity')).waitFor()
     await screenshot(alice.page, 'onboarding')
 
@@ -82,7 +70,7 @@ describe('two tabs on a local bootstrap node', function () {
     expect(alice.requests.some(url => url.startsWith('ws://127.0.0.1:'))).to.be.true()
 
     for (const rows of [aliceRows, bobRows]) {
-      expect(rows.filter(row => row.kind === 'bootstrap').map(row => row.peerId)).to.include(bootstrap.peerId)
+      expect(rows.filter(row => row.kind === 'bootstrap').map(row => row.peerId)).to.include(local().peerId)
       expect(rows.find(row => row.kind === 'bootstrap')?.transport).to.equal('websockets')
       // the mesh holds the bootstrap node and the two tabs: every peer row is the other tab
       expect(new Set(rows.filter(row => row.kind === 'peer').map(row => row.peerId)).size).to.equal(1)
@@ -90,7 +78,7 @@ describe('two tabs on a local bootstrap node', function () {
     const bobTab = direct(aliceRows)?.peerId
     const aliceTab = direct(bobRows)?.peerId
     expect(bobTab).to.not.equal(aliceTab)
-    expect([bobTab, aliceTab]).to.not.include(bootstrap.peerId)
+    expect([bobTab, aliceTab]).to.not.include(local().peerId)
     // the panel may also show the tab's own peer id (not in the required test ids): then it must be what the other tab sees
     const ownPeerIds = await Promise.all([alice, bob].map(async user => {
       const own = user.page.locator(tid('my-peer-id'))
@@ -104,7 +92,7 @@ describe('two tabs on a local bootstrap node', function () {
   })
 
   it('shows the same safety number on both sides, and a badge once verified', async () => {
-    const { alice, bob, aliceId, bobId } = await twoContacts(bootstrap.url)
+    const { alice, bob, aliceId, bobId } = await twoContacts(local().url)
     // a message first: the safety number names both identities, known once the contact's records are fetched
     await send(alice.page, 'ping')
     await received(bob.page, 'ping')
@@ -126,7 +114,7 @@ describe('two tabs on a local bootstrap node', function () {
   })
 
   it('renames a contact locally', async () => {
-    const { alice, bobId } = await twoContacts(bootstrap.url)
+    const { alice, bobId } = await twoContacts(local().url)
     await alice.page.locator(tid('alias-input')).fill('Bobby')
     await alice.page.locator(tid('rename-contact')).click()
     await waitUntil('the alias in the conversation list', async () => {

@@ -8,29 +8,16 @@ import { expect } from 'aegir/chai'
 import {
   conversation, DELIVERY_TIMEOUT, message, messageState, openConversation, pageErrors, received, send, tid, twoContacts, waitUntil
 } from './fixtures/app.ts'
-import { startBootstrap } from './fixtures/bootstrap.ts'
-import { disposeUsers } from './fixtures/browser.ts'
-import type { LocalBootstrap } from './fixtures/bootstrap.ts'
+import { useLocalBootstrap } from './fixtures/bootstrap.ts'
 
 describe('offline delivery through the mailbox', function () {
   this.timeout(240_000)
 
-  let bootstrap: LocalBootstrap
-
-  before(async () => {
-    bootstrap = await startBootstrap()
-  })
-
-  after(async () => {
-    await bootstrap?.stop()
-  })
-
-  afterEach(async function () {
-    await disposeUsers(this.currentTest?.state === 'failed')
-  })
+  // a hypha-bootstrap for the suite; the users of each test are disposed of after it
+  const local = useLocalBootstrap()
 
   it('stores messages for a closed tab and shows them when it is opened again', async () => {
-    const { alice, bob, aliceId } = await twoContacts(bootstrap.url)
+    const { alice, bob, aliceId } = await twoContacts(local().url)
     // both online once: each has the other's records, and the session exists
     await send(alice.page, 'before')
     await received(bob.page, 'before')

@@ -10,27 +10,15 @@ import { Wallet } from 'ethers'
 import {
   addContact, createIdentity, openConversation, pageErrors, received, send, tid, walletSignIn
 } from './fixtures/app.ts'
-import { startBootstrap } from './fixtures/bootstrap.ts'
-import { disposeUsers, openUser } from './fixtures/browser.ts'
+import { useLocalBootstrap } from './fixtures/bootstrap.ts'
+import { openUser } from './fixtures/browser.ts'
 import { TEST_WALLET_RDNS, testWallet } from './fixtures/wallet.ts'
-import type { LocalBootstrap } from './fixtures/bootstrap.ts'
 
 describe('wallet sign-in', function () {
   this.timeout(180_000)
 
-  let bootstrap: LocalBootstrap
-
-  before(async () => {
-    bootstrap = await startBootstrap()
-  })
-
-  after(async () => {
-    await bootstrap?.stop()
-  })
-
-  afterEach(async function () {
-    await disposeUsers(this.currentTest?.state === 'failed')
-  })
+  // a hypha-bootstrap for the suite; the users of each test are disposed of after it
+  const local = useLocalBootstrap()
 
   it('signs up with an injected EIP-1193 wallet; the other side sees its did:pkh user id', async () => {
     const wallet = testWallet(Wallet.createRandom())
@@ -39,8 +27,8 @@ describe('wallet sign-in', function () {
     expect(wallet.wallet.address).to.match(/^0x[0-9a-fA-F]{40}$/)
 
     const [alice, carol] = await Promise.all([
-      openUser(bootstrap.url, 'Alice'),
-      openUser(bootstrap.url, 'Carol', { prepare: wallet.prepare })
+      openUser(local().url, 'Alice'),
+      openUser(local().url, 'Carol', { prepare: wallet.prepare })
     ])
     const [aliceId, carolId] = await Promise.all([
       createIdentity(alice.page, 'Alice'),

@@ -7,9 +7,7 @@
 
 import { expect } from 'aegir/chai'
 import { message, received, send, tid, twoContacts } from './fixtures/app.ts'
-import { startBootstrap } from './fixtures/bootstrap.ts'
-import { disposeUsers } from './fixtures/browser.ts'
-import type { LocalBootstrap } from './fixtures/bootstrap.ts'
+import { useLocalBootstrap } from './fixtures/bootstrap.ts'
 
 const PAYLOAD = '<img src=x onerror="document.title=\'XSS-MARKER-IMG\';console.log(\'XSS-MARKER-IMG\')">' +
   '<script>document.title=\'XSS-MARKER-SCRIPT\';console.log(\'XSS-MARKER-SCRIPT\')</script><b>bold?</b> &amp; done'
@@ -20,22 +18,11 @@ const SETTLE = 1500
 describe('message text is not markup', function () {
   this.timeout(180_000)
 
-  let bootstrap: LocalBootstrap
-
-  before(async () => {
-    bootstrap = await startBootstrap()
-  })
-
-  after(async () => {
-    await bootstrap?.stop()
-  })
-
-  afterEach(async function () {
-    await disposeUsers(this.currentTest?.state === 'failed')
-  })
+  // a hypha-bootstrap for the suite; the users of each test are disposed of after it
+  const local = useLocalBootstrap()
 
   it('shows <img onerror> and <script> literally on both sides and runs neither', async () => {
-    const { alice, bob } = await twoContacts(bootstrap.url)
+    const { alice, bob } = await twoContacts(local().url)
     const titles = [await alice.page.title(), await bob.page.title()]
 
     await send(alice.page, PAYLOAD)

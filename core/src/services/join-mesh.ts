@@ -11,7 +11,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { libp2pMailboxes } from './mailbox-peers.ts'
 import type { MailboxClient } from './mailbox/index.ts'
 import type { MailboxNode } from './mailbox-peers.ts'
-import type { Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** Dial attempts per bootstrap address before giving up on it */
@@ -109,6 +109,44 @@ export async function waitForMailboxes (node: MailboxNode & { services: { mailbo
     if (found >= count || Date.now() >= deadline) { return found }
     await sleep(JOIN_POLL_INTERVAL)
   }
+}
+
+/**
+ * Attempts at a WebRTC upgrade. node-datachannel 0.33 (libdatachannel 0.24)
+ * loses about 3% of DTLS handshakes on loopback to a race (the answer is
+ * applied before the fingerprint is stored); a second attempt covers it.
+ */
+export const WEBRTC_UPGRADE_ATTEMPTS = 2
+
+/** One WebRTC upgrade attempt takes under 1.2 s on loopback (STACK.md); a stuck one is cut here (ms) */
+export const WEBRTC_ATTEMPT_TIMEOUT = 4_000
+
+/**
+ * Dials a peer's `/webrtc` address (a circuit address + `/webrtc`, signalled
+ * through the relay) for a direct connection: `attempts` tries of at most
+ * `attemptTimeout` ms each.
+ */
+export async function upgradeToWebRTC (node: Pick<Libp2p, 'dial'>, address: Multiaddr, options: { signal?: AbortSignal, attempts?: number, attemptTimeout?: number } = {}): Promise<Connection> {
+  if (!address.getComponents().some(c => c.name === 'webrtc')) {
+    throw new TypeError(`not a /webrtc address: ${address.toString()}`)
+  }
+  const attempts = options.attempts ?? WEBRTC_UPGRADE_ATTEMPTS
+  const attemptTimeout = options.attemptTimeout ?? WEBRTC_ATTEMPT_TIMEOUT
+  let lastError: unknown
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const signal = options.signal == null
+      ? AbortSignal.timeout(attemptTimeout)
+      : AbortSignal.any([options.signal, AbortSignal.timeout(attemptTimeout)])
+    try {
+      return await node.dial(address, { signal })
+    } catch (err) {
+      if (options.signal?.aborted === true) {
+        throw err
+      }
+      lastError = err
+    }
+  }
+  throw lastError
 }
 
 async function sleep (ms: number): Promise<void> {
