@@ -529,30 +529,25 @@ export class HyphaClient extends EventTarget {
   }
 
   async contact (userId: string): Promise<Contact | undefined> {
-    return (await this.requireMessenger().contacts()).find(c => c.userId === userId)
+    return this.requireMessenger().contact(userId)
   }
 
-  /**
-   * Renames a contact (a local alias; '' removes it). The Messenger has no
-   * call for it yet, so this writes the contact record through core's store.
-   */
+  /** Renames a contact (a local alias; '' removes it) */
   async renameContact (userId: string, alias: string): Promise<void> {
     const trimmed = alias.trim()
     if (trimmed.length > constants.MAX_NAME_LENGTH) {
       throw new RangeError(`an alias has at most ${constants.MAX_NAME_LENGTH} characters`)
     }
-    await this.updateContact(userId, contact => ({ ...contact, alias: trimmed === '' ? undefined : trimmed }))
+    await this.updateContact(userId, { alias: trimmed })
   }
 
   /** Marks a contact verified (after comparing safety numbers) */
   async markVerified (userId: string, verified = true): Promise<void> {
-    await this.updateContact(userId, contact => ({ ...contact, verified }))
+    await this.updateContact(userId, { verified })
   }
 
-  private async updateContact (userId: string, change: (contact: Contact) => Contact): Promise<void> {
-    const contact = await this.contact(userId)
-    if (contact == null) { throw new Error('add this person as a contact first') }
-    await this.store().saveContact(change(contact))
+  private async updateContact (userId: string, change: { alias?: string, verified?: boolean }): Promise<void> {
+    await this.requireMessenger().updateContact(userId, change)
     this.emit('conversations', undefined)
     this.emit('conversation', { userId })
   }

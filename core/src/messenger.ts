@@ -392,17 +392,19 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     return byAlias
   }
 
-  /** The conversation with a contact (by alias or user id), or with anyone by user id */
+  /** A contact by user id; undefined when there is none */
+  async contact (userId: string): Promise<Contact | undefined> {
+    return this.store.contact(userId)
+  }
+
+  /** The conversation with anyone by user id, or with a contact by alias */
   async history (nameOrId: string): Promise<StoredMessage[]> {
     let userId: string
     try {
+      // a user id needs no contact lookup (and an alias scan of every contact)
+      userId = parseUserId(nameOrId).userId
+    } catch {
       userId = (await this.resolve(nameOrId)).userId
-    } catch (err) {
-      try {
-        userId = parseUserId(nameOrId).userId
-      } catch {
-        throw err
-      }
     }
     return this.store.history(userId)
   }
@@ -443,18 +445,19 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
         return { successes: [], failures: [] }
       }
       const tag = mailboxTag(signingKey)
-      let result = await this.mailboxes.client.depositAll(peers, tag, envelope)
-      const successes = [...result.successes]
+      const limited = (f: { error: Error }): boolean => f.error.name === 'RateLimitedError'
+      const first = await this.mailboxes.client.depositAll(peers, tag, envelope)
+      const successes = [...first.successes]
+      let failures = first.failures
       // a mailbox that rate-limits this peer takes it a little later
-      for (let attempt = 1; attempt < MAX_DEPOSIT_ATTEMPTS && result.failures.some(f => f.error.name === 'RateLimitedError'); attempt++) {
+      for (let attempt = 1; attempt < MAX_DEPOSIT_ATTEMPTS && failures.some(limited); attempt++) {
         await new Promise(resolve => setTimeout(resolve, DEPOSIT_RETRY_DELAY * attempt))
-        const limited = result.failures.filter(f => f.error.name === 'RateLimitedError')
-        const retried = await this.mailboxes.client.depositAll(limited.map(f => f.peer), tag, envelope)
+        const retried = await this.mailboxes.client.depositAll(failures.filter(limited).map(f => f.peer), tag, envelope)
         successes.push(...retried.successes)
-        result = { successes: retried.successes, failures: [...result.failures.filter(f => f.error.name !== 'RateLimitedError'), ...retried.failures] }
+        failures = [...failures.filter(f => !limited(f)), ...retried.failures]
       }
-      for (const failure of result.failures) { this.log(`deposit at ${failure.peer.toString()} failed: ${failure.error.name}: ${failure.error.message}`) }
-      return { successes, failures: result.failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
+      for (const failure of failures) { this.log(`deposit at ${failure.peer.toString()} failed: ${failure.error.name}: ${failure.error.message}`) }
+      return { successes, failures: failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
     } catch (err: any) {
       this.log(`deposit failed: ${err.name}: ${err.message}`)
       return { successes: [], failures: [{ peer: '', error: err }] }

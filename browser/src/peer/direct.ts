@@ -18,12 +18,6 @@ import type { MessengerPresence } from '@hypha/core'
 import type { Connection, Libp2p } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-/**
- * Attempts at a WebRTC upgrade; the second covers a lost race in the DTLS
- * set-up (see core's WEBRTC_UPGRADE_ATTEMPTS)
- */
-export const WEBRTC_UPGRADE_ATTEMPTS = 2
-
 /** One WebRTC upgrade attempt is cut after this long (ms); 0.4-1.2 s is usual on loopback (STACK.md) */
 export const WEBRTC_ATTEMPT_TIMEOUT = 6_000
 
@@ -43,10 +37,6 @@ export function isWebRTCAddress (ma: Multiaddr): boolean {
   return ma.getComponents().some(c => c.name === 'webrtc')
 }
 
-export function isRelayedAddress (ma: Multiaddr): boolean {
-  return ma.getComponents().some(c => c.name === 'p2p-circuit')
-}
-
 /** True when `peerId` is connected other than through a relay (no limits) */
 export function hasDirectConnection (node: Pick<Libp2p, 'getConnections'>, peerId: string): boolean {
   return node.getConnections(peerIdFromString(peerId)).some(c => c.status === 'open' && c.limits == null)
@@ -54,7 +44,7 @@ export function hasDirectConnection (node: Pick<Libp2p, 'getConnections'>, peerI
 
 /** Core's WebRTC upgrade, with the tab's attempt timeout */
 export async function upgradeToWebRTC (node: Pick<Libp2p, 'dial'>, address: Multiaddr, options: { signal?: AbortSignal } = {}): Promise<Connection> {
-  return upgradeDirect(node, address, { ...options, attempts: WEBRTC_UPGRADE_ATTEMPTS, attemptTimeout: WEBRTC_ATTEMPT_TIMEOUT })
+  return upgradeDirect(node, address, { ...options, attemptTimeout: WEBRTC_ATTEMPT_TIMEOUT })
 }
 
 export interface DirectPresence {

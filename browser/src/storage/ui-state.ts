@@ -54,8 +54,9 @@ export class UiState {
   }
 
   async addStranger (userId: string, at: number): Promise<void> {
+    // one lookup for the usual case, someone already known; the scan only to make room
+    if ((await this.db.get(STRANGER_PREFIX + userId)) != null) { return }
     const known = await this.strangers()
-    if (known.has(userId)) { return }
     if (known.size >= MAX_STRANGER_CONVERSATIONS) {
       const oldest = [...known].sort((a, b) => a[1] - b[1])[0]
       await this.db.del(STRANGER_PREFIX + oldest[0])

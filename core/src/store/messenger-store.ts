@@ -121,11 +121,6 @@ export class MessengerStore {
     return { devices, seenBaseKeys: seen == null ? [] : SessionManagerRecord.decode(seen).seenBaseKeys }
   }
 
-  /** Stores every session (see `commit` for the usual write of what changed) */
-  async saveSessions (record: SessionManagerRecord): Promise<void> {
-    await this.commit({ sessions: { devices: record.devices, seenBaseKeys: record.seenBaseKeys } })
-  }
-
   async contact (userId: string): Promise<Contact | undefined> {
     return this.contactsDb.get(userId)
   }
