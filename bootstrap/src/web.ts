@@ -13,7 +13,7 @@
 
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
-import { createServer } from 'node:http'
+import { createServer, STATUS_CODES } from 'node:http'
 import { extname, join, sep } from 'node:path'
 import { UsageError } from '@hypha/relay-circuit'
 import type { Libp2p } from '@libp2p/interface'
@@ -240,7 +240,7 @@ function send (res: ServerResponse, status: number, headers: Record<string, stri
 }
 
 function sendError (res: ServerResponse, status: number, head: boolean, extra: Record<string, string> = {}): void {
-  const text = `${status} ${status === 404 ? 'Not Found' : status === 405 ? 'Method Not Allowed' : status === 414 ? 'URI Too Long' : status === 400 ? 'Bad Request' : 'Internal Server Error'}\n`
+  const text = `${status} ${STATUS_CODES[status] ?? 'Error'}\n`
   send(res, status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache', ...extra }, text, head)
 }
 

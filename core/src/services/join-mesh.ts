@@ -80,9 +80,9 @@ export async function dialBootstrap (node: Pick<Libp2p, 'dial' | 'peerStore'>, b
 }
 
 /** Polls `done` every JOIN_POLL_INTERVAL ms; false when `timeout` ms pass first */
-export async function waitUntil (done: () => boolean, timeout: number): Promise<boolean> {
+export async function waitUntil (done: () => boolean | Promise<boolean>, timeout: number): Promise<boolean> {
   const deadline = Date.now() + timeout
-  while (!done()) {
+  while (!await done()) {
     if (Date.now() >= deadline) { return false }
     await sleep(JOIN_POLL_INTERVAL)
   }
@@ -103,12 +103,9 @@ export async function waitForDht (node: { services: { dht: { routingTable?: { si
  */
 export async function waitForMailboxes (node: MailboxNode & { services: { mailbox: MailboxClient } }, count: number, timeout: number): Promise<number> {
   const mailboxes = libp2pMailboxes(node, node.services.mailbox)
-  const deadline = Date.now() + timeout
-  for (;;) {
-    const found = (await mailboxes.candidates()).length
-    if (found >= count || Date.now() >= deadline) { return found }
-    await sleep(JOIN_POLL_INTERVAL)
-  }
+  let found = 0
+  await waitUntil(async () => (found = (await mailboxes.candidates()).length) >= count, timeout)
+  return found
 }
 
 /**

@@ -27,13 +27,14 @@ export function libp2pMailboxes (node: MailboxNode, client: MailboxClient): Mess
         if (connection.status !== 'open' || connection.limits != null) { continue }
         peers.set(connection.remotePeer.toString(), connection.remotePeer)
       }
-      const found: PeerId[] = []
-      for (const peer of peers.values()) {
+      const runs = await Promise.all([...peers.values()].map(async peer => {
         try {
-          if ((await node.peerStore.get(peer)).protocols.includes(MAILBOX_PROTOCOL)) { found.push(peer) }
-        } catch {}
-      }
-      return found
+          return (await node.peerStore.get(peer)).protocols.includes(MAILBOX_PROTOCOL)
+        } catch {
+          return false
+        }
+      }))
+      return [...peers.values()].filter((_, i) => runs[i])
     },
     peerId (bytes: Uint8Array): PeerId {
       return peerIdFromMultihash(Digest.decode(bytes))

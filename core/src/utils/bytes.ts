@@ -15,6 +15,21 @@ export function hex (bytes: Uint8Array): string {
 }
 
 /** Big-endian 4-byte encoding of an unsigned 32-bit integer */
+/** Big-endian 8-byte encoding of a non-negative safe integer */
+export function u64be (value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`expected a non-negative safe integer, got ${value}`)
+  }
+  const out = new Uint8Array(8)
+  new DataView(out.buffer).setBigUint64(0, BigInt(value))
+  return out
+}
+
+/** The big-endian 8-byte unsigned integer at `offset` (may be past 2^53: check with Number.isSafeInteger) */
+export function readU64be (bytes: Uint8Array, offset = 0): number {
+  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset))
+}
+
 export function uint32be (value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new RangeError(`expected an unsigned 32-bit integer, got ${value}`)

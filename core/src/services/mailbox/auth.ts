@@ -10,12 +10,12 @@ import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { InvalidReceiptError } from '../../errors.ts'
 import { signWithContext, verifyWithContext } from '../../identity/keys.ts'
 import { MAX_PEER_ID_BYTES, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../../protocol/constants.ts'
-import { concat, uint32be } from '../../utils/bytes.ts'
+import { concat, u64be, uint32be } from '../../utils/bytes.ts'
 import { ACK_CONTEXT, FETCH_CONTEXT, HASH_LENGTH, INBOX_TAG_LENGTH, MAILBOX_TAG_CONTEXT, RECEIPT_CONTEXT } from './constants.ts'
 import type { KeyPair } from '../../identity/keys.ts'
 import type { PeerId } from '@libp2p/interface'
 
-export const TAG_PREFIX = uint8ArrayFromString(MAILBOX_TAG_CONTEXT)
+const TAG_PREFIX = uint8ArrayFromString(MAILBOX_TAG_CONTEXT)
 export const RECEIPT_PREFIX = uint8ArrayFromString(RECEIPT_CONTEXT)
 export const FETCH_PREFIX = uint8ArrayFromString(FETCH_CONTEXT)
 export const ACK_PREFIX = uint8ArrayFromString(ACK_CONTEXT)
@@ -62,16 +62,6 @@ function u16be (value: number): Uint8Array {
   return Uint8Array.of(value >>> 8, value & 0xff)
 }
 
-/** Big-endian 8-byte encoding of a non-negative safe integer */
-export function u64be (value: number): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`expected a non-negative safe integer, got ${value}`)
-  }
-  const out = new Uint8Array(8)
-  new DataView(out.buffer).setBigUint64(0, BigInt(value))
-  return out
-}
-
 /**
  * The tag an inbox is deposited under: SHA-256(utf8("hypha-mailbox-tag/1") ||
  * inboxKey), where inboxKey is the recipient device's Ed25519 signing public
@@ -115,7 +105,7 @@ export function signerKey (signer: MailboxSigner): Uint8Array {
 }
 
 /** The raw Ed25519 key a peer id carries, or undefined (RSA, secp256k1 and hashed peer ids carry none usable here) */
-export function ed25519KeyOf (peer: PeerId): Uint8Array | undefined {
+function ed25519KeyOf (peer: PeerId): Uint8Array | undefined {
   const key = peer.publicKey
   return key?.type === 'Ed25519' && key.raw.length === PUBLIC_KEY_LENGTH ? key.raw : undefined
 }

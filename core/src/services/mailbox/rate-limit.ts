@@ -28,10 +28,6 @@ export class TokenBuckets {
     this.maxBuckets = init.maxBuckets
   }
 
-  get size (): number {
-    return this.buckets.size
-  }
-
   /** Take a token for `key` at time `now` (ms); false when its bucket is empty */
   take (key: string, now: number): boolean {
     let bucket = this.buckets.get(key)

@@ -8,11 +8,11 @@ import {
   MAILBOX_MAX_ACK_HASHES, MAILBOX_MAX_ENVELOPE_BYTES, MAILBOX_MAX_FETCH_SCAN, MAILBOX_MAX_FRAME_BYTES, MAILBOX_MAX_INBOUND_STREAMS,
   MAILBOX_MAX_PAGE_BYTES, MAILBOX_MAX_PAGE_SIZE, MAILBOX_MAX_RATE_BUCKETS, MAILBOX_MAX_REQUESTS_PER_STREAM, MAILBOX_MAX_TOTAL_BYTES,
   MAILBOX_MAX_TOTAL_COUNT, MAILBOX_QUOTA_BYTES, MAILBOX_QUOTA_COUNT, MAILBOX_RETENTION, MAILBOX_STAMP_DIFFICULTY, MAILBOX_STREAM_TIMEOUT,
-  MAILBOX_SWEEP_BATCH, MAILBOX_SWEEP_INTERVAL, MAX_STAMP_DIFFICULTY, MAX_STAMP_NONCE_BYTES, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH
+  MAILBOX_SWEEP_BATCH, MAILBOX_SWEEP_INTERVAL, MAX_STAMP_DIFFICULTY, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH
 } from '../../protocol/constants.ts'
 import { MailboxResponse, RequestType } from '../../protocol/pb/mailbox.ts'
-import { concat } from '../../utils/bytes.ts'
-import { ACK_PREFIX, FETCH_PREFIX, RECEIPT_PREFIX, ackMessage, fetchMessage, mailboxTag, receiptMessage, u64be } from './auth.ts'
+import { concat, readU64be, u64be } from '../../utils/bytes.ts'
+import { ACK_PREFIX, FETCH_PREFIX, RECEIPT_PREFIX, ackMessage, fetchMessage, mailboxTag, receiptMessage } from './auth.ts'
 import { CURSOR_LENGTH, HASH_LENGTH, INBOX_TAG_LENGTH, MAILBOX_PROTOCOL } from './constants.ts'
 import { TokenBuckets } from './rate-limit.ts'
 import { checkStamp } from './stamp.ts'
@@ -279,10 +279,8 @@ export class MailboxServer implements MailboxServerInterface, Startable {
       return this.refuse('DEPOSIT', remotePeer, Status.E_ENVELOPE_TOO_LARGE,
         `envelope is ${envelope.length} bytes, at most ${this.config.maxEnvelopeBytes} accepted`)
     }
+    // checkStamp refuses a nonce over MAX_STAMP_NONCE_BYTES too
     const nonce = stamp.nonce ?? new Uint8Array(0)
-    if (nonce.length > MAX_STAMP_NONCE_BYTES) {
-      return this.refuse('DEPOSIT', remotePeer, Status.E_INVALID_STAMP, `stamp nonce is ${nonce.length} bytes, at most ${MAX_STAMP_NONCE_BYTES} accepted`)
-    }
     const envelopeHash = sha256(envelope)
     try {
       checkStamp(tag, envelopeHash, { day: stamp.day, nonce }, this.config.difficulty, now)
@@ -355,7 +353,7 @@ export class MailboxServer implements MailboxServerInterface, Startable {
       return this.refuse('FETCH', remotePeer, Status.E_UNAUTHORIZED, denied)
     }
 
-    const afterSeq = cursor.length === 0 ? 0 : Number(new DataView(cursor.buffer, cursor.byteOffset, cursor.byteLength).getBigUint64(0))
+    const afterSeq = cursor.length === 0 ? 0 : readU64be(cursor)
     if (!Number.isSafeInteger(afterSeq)) { throw malformed('cursor out of range') }
     const pageSize = limit === 0 ? this.config.maxPageSize : Math.min(limit, this.config.maxPageSize)
     const page = await this.store.fetch(mailboxTag(inboxKey), afterSeq, pageSize, this.config.maxPageBytes, MAILBOX_MAX_FETCH_SCAN, this.config.now())

@@ -22,8 +22,7 @@
  */
 
 import { MailboxEntry } from '../../protocol/pb/mailbox.ts'
-import { hex, own } from '../../utils/bytes.ts'
-import { u64be } from './auth.ts'
+import { hex, own, readU64be, u64be } from '../../utils/bytes.ts'
 import type { AbstractBatchOperation, AbstractLevel, AbstractSublevel } from 'abstract-level'
 
 type Db = AbstractLevel<any, any, any>
@@ -86,10 +85,6 @@ const hashKey = (tagHex: string, hashHex: string): string => `h!${tagHex}!${hash
 const usageKey = (tagHex: string): string => `u!${tagHex}`
 const expiryKey = (expiresAt: number, tagHex: string, seq: number): string => `x!${hex16(expiresAt)}!${tagHex}!${hex16(seq)}`
 
-function readU64 (bytes: Uint8Array, offset = 0): number {
-  return Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset))
-}
-
 function encodeUsage (usage: MailboxUsage): Uint8Array {
   const out = new Uint8Array(16)
   out.set(u64be(usage.count))
@@ -98,7 +93,7 @@ function encodeUsage (usage: MailboxUsage): Uint8Array {
 }
 
 function decodeUsage (bytes: Uint8Array | undefined): MailboxUsage {
-  return bytes == null || bytes.length !== 16 ? { count: 0, bytes: 0 } : { count: readU64(bytes), bytes: readU64(bytes, 8) }
+  return bytes == null || bytes.length !== 16 ? { count: 0, bytes: 0 } : { count: readU64be(bytes), bytes: readU64be(bytes, 8) }
 }
 
 function decodeEntry (seq: number, value: Uint8Array): StoredEntry {
@@ -127,7 +122,7 @@ export class MailboxStore {
   async load (): Promise<void> {
     this.loaded ??= this.exclusive(async () => {
       const [seq, totals] = await this.db.getMany([SEQ_KEY, TOTALS_KEY])
-      this.lastSeq = seq == null ? 0 : readU64(seq)
+      this.lastSeq = seq == null ? 0 : readU64be(seq)
       this.totals = decodeUsage(totals)
     }).catch(err => {
       this.loaded = undefined
@@ -172,7 +167,7 @@ export class MailboxStore {
       let totals = { ...this.totals }
 
       if (seqBytes != null) {
-        const seq = readU64(seqBytes)
+        const seq = readU64be(seqBytes)
         const value = await this.db.get(entryKey(tagHex, seq))
         const stored = value == null ? undefined : decodeEntry(seq, value)
         if (stored != null && stored.expiresAt > now) {
@@ -267,7 +262,7 @@ export class MailboxStore {
       const seqs = await this.db.getMany(unique.map(hashHex => hashKey(tagHex, hashHex)))
       const found: Target[] = []
       seqs.forEach((seq, i) => {
-        if (seq != null) { found.push({ hashHex: unique[i], seq: readU64(seq) }) }
+        if (seq != null) { found.push({ hashHex: unique[i], seq: readU64be(seq) }) }
       })
       return this.remove(tagHex, found)
     })

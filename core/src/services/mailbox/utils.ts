@@ -1,53 +1,19 @@
-import { TimeoutError } from '@libp2p/interface'
 import {
   EnvelopeTooLargeError, InvalidMailboxMessageError, InvalidStampError, MailboxError, QuotaExceededError, RateLimitedError, UnauthorizedError
 } from '../../errors.ts'
 import { MailboxRequest, MailboxResponse } from '../../protocol/pb/mailbox.ts'
-import type { DecodeOptions } from 'protons-runtime'
-import type { Uint8ArrayList } from 'uint8arraylist'
+import { frameReadError, strictCodec } from '../../utils/frames.ts'
 
 const { Status } = MailboxResponse
 
-/** Errors of the length-prefixed reader in `@libp2p/utils` that mean the peer sent a bad frame (too long, cut short) */
-const FRAME_ERRORS = new Set([
-  'InvalidDataLengthError', 'InvalidDataLengthLengthError', 'InvalidMessageLengthError', 'UnexpectedEOFError'
-])
+export type { Codec } from '../../utils/frames.ts'
 
-export interface Codec<T> {
-  encode(message: T): Uint8Array
-  decode(bytes: Uint8Array | Uint8ArrayList, options?: DecodeOptions<T>): T
-}
+export const requestCodec = strictCodec<MailboxRequest>(MailboxRequest, InvalidMailboxMessageError, 'mailbox request')
+export const responseCodec = strictCodec<MailboxResponse>(MailboxResponse, InvalidMailboxMessageError, 'mailbox response')
 
-/** `codec`, except that bytes which do not decode throw InvalidMailboxMessageError */
-function strict<T> (codec: Codec<T>, what: string): Codec<T> {
-  return {
-    encode: (message) => codec.encode(message),
-    decode: (bytes, options) => {
-      try {
-        return codec.decode(bytes, options)
-      } catch (err: any) {
-        throw new InvalidMailboxMessageError(`${what} does not decode: ${err.message}`)
-      }
-    }
-  }
-}
-
-export const requestCodec = strict<MailboxRequest>(MailboxRequest, 'mailbox request')
-export const responseCodec = strict<MailboxResponse>(MailboxResponse, 'mailbox response')
-
-/**
- * What to throw when reading a frame failed: the timeout or the abort reason
- * if the signal fired, InvalidMailboxMessageError if the frame was bad, else
- * the stream's own error (a reset, say).
- */
+/** See frameReadError: InvalidMailboxMessageError for a bad frame */
 export function readError (err: any, signal: AbortSignal, what: string): Error {
-  if (signal.aborted) {
-    return signal.reason?.name === 'TimeoutError' ? new TimeoutError(`${what} timed out`) : signal.reason
-  }
-  if (err?.name === 'InvalidMailboxMessageError' || FRAME_ERRORS.has(err?.name)) {
-    return new InvalidMailboxMessageError(`${what}: ${err.message}`)
-  }
-  return err
+  return frameReadError(err, signal, what, InvalidMailboxMessageError)
 }
 
 /** Throws RangeError unless `value` is an integer from `min` to `max` */
