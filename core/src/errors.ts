@@ -121,3 +121,20 @@ export class MailboxError extends namedError('MailboxError') {
     this.status = status
   }
 }
+
+/* ---- Groups and channels ---- */
+
+/** No group or channel by that id or name on this device */
+export class GroupNotFoundError extends namedError('GroupNotFoundError') {}
+
+/** An operation or message its author may not make: not an admin, not a member, removed, or not the channel's owner */
+export class GroupPermissionError extends namedError('GroupPermissionError') {}
+
+/** A group message under a sender key this device does not hold (yet) or that was revoked */
+export class UnknownSenderKeyError extends namedError('UnknownSenderKeyError') {}
+
+/** A channel invite link that does not parse or holds invalid keys */
+export class InvalidInviteError extends namedError('InvalidInviteError') {}
+
+/** A group's log or member list would grow past its limit (MAX_GROUP_OPS, MAX_GROUP_LOG_BYTES, MAX_GROUP_MEMBERS) */
+export class GroupFullError extends namedError('GroupFullError') {}

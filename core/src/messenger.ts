@@ -14,15 +14,17 @@ import { verifyBundle, decodeBundle, createBundle, encodeBundle } from './crypto
 import { systemRandom } from './crypto/random.ts'
 import { SessionManager } from './crypto/sessions.ts'
 import { ContactNotFoundError, MalformedMessageError, MessageTooLargeError, NoIdentityError } from './errors.ts'
+import { GroupEngine } from './groups/engine.ts'
 import { decodeSignedDeviceList, encodeSignedDeviceList, verifyDeviceList } from './identity/device.ts'
 import { parseUserId } from './identity/did.ts'
 import { localDevice, prekeyStore } from './identity/identity.ts'
 import {
-  DEPOSIT_RETRY_DELAY, INBOX_TOPIC_PREFIX, MAILBOX_LIST_CACHE_TTL, MAX_DEPOSIT_ATTEMPTS, MAILBOX_MAX_PAGE_SIZE, MAILBOX_SYNC_INTERVAL, MAILBOXES_PER_DEVICE, MAX_CACHED_MAILBOX_LISTS, MAX_ENVELOPE_BYTES,
+  CHANNEL_POST_TYPE, DEPOSIT_RETRY_DELAY, GROUP_MESSAGE_TYPE, INBOX_TOPIC_PREFIX, KEY_PACKAGE_TYPE, MAILBOX_LIST_CACHE_TTL, MAX_DEPOSIT_ATTEMPTS, MAILBOX_MAX_PAGE_SIZE, MAILBOX_SYNC_INTERVAL, MAILBOXES_PER_DEVICE, MAX_CACHED_MAILBOX_LISTS, MAX_ENVELOPE_BYTES,
   MAX_MAILBOXES_PER_LIST, MAX_RECEIPT_IDS, MAX_RECEIVE_QUEUE, MAX_SEEN_ENVELOPES, MAX_SYNC_ENTRIES_PER_MAILBOX, MIN_STORED_RECEIPTS, PUBLISH_TIMEOUT,
   RECEIPT_DELAY, RECEIPT_MAX_DELAY, RECORD_REPUBLISH_INTERVAL
 } from './protocol/constants.ts'
 import { Content } from './protocol/pb/content.ts'
+import { DeviceList } from './protocol/pb/identity.ts'
 import { mailboxTag } from './services/mailbox/auth.ts'
 import { inboxEnvelopeValidator } from './services/mesh-options.ts'
 import { bundleKey, createMailboxList, decodeMailboxList, deviceListKey, encodeMailboxList, mailboxListKey, verifyMailboxList } from './services/records/index.ts'
@@ -31,6 +33,7 @@ import { MessengerStore } from './store/messenger-store.ts'
 import { hex, own } from './utils/bytes.ts'
 import { orderedMerge } from './utils/ordered-merge.ts'
 import type { RandomSource } from './crypto/random.ts'
+import type { ChannelInfo, GroupInfo, GroupMessage, GroupRejection, GroupSendResult } from './groups/types.ts'
 import type { VerifiedDeviceList } from './identity/device.ts'
 import type { LocalIdentity } from './identity/identity.ts'
 import type { MailboxClient, MailboxPageEntry, MailboxReceipt } from './services/mailbox/index.ts'
@@ -110,6 +113,14 @@ export interface MessengerEvents {
   receipt: CustomEvent<{ id: string, from: string }>
   /** Every envelope seen on a watched or own inbox topic, decrypted or not */
   envelope: CustomEvent<{ topic: string, id: string, bytes: number, decrypted: boolean }>
+  /** A new message in a group, or a post in a channel (see `kind`) */
+  'group-message': CustomEvent<GroupMessage>
+  /** Joined a group, or its members changed (removed from it: `member` is false) */
+  group: CustomEvent<GroupInfo>
+  /** Joined a channel, its key rotated, or (owner) its readers changed */
+  channel: CustomEvent<ChannelInfo>
+  /** A group operation or message, or a channel post, that was refused (forged, not allowed, from a removed member) */
+  'group-rejected': CustomEvent<GroupRejection>
 }
 
 interface PendingReceipt {
@@ -142,6 +153,8 @@ export interface SyncResult {
   messages: ReceivedMessage[]
   /** Messages still known missing after asking every mailbox again (ratchet gaps) */
   missing: number
+  /** New group messages and channel posts fetched from the group and channel inboxes */
+  groupMessages: GroupMessage[]
 }
 
 /** The gossipsub topic of the inbox bucket of a device (inbox key = its signing key) */
@@ -182,6 +195,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   /** The receive pipeline's tail, and how many envelopes wait in it */
   private receiving: Promise<void> = Promise.resolve()
   private queued = 0
+  private readonly groupEngine: GroupEngine
   private readonly onMessage = (evt: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
     if (!this.topics.has(evt.detail.topic)) { return }
     this.receive(evt.detail.topic, evt.detail.data).catch(err => { this.log(`receive failed: ${err.name}: ${err.message}`) })
@@ -202,6 +216,50 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       maxDelay: init.receipts?.maxDelay ?? RECEIPT_MAX_DELAY,
       maxIds: Math.min(Math.max(1, init.receipts?.maxIds ?? MAX_RECEIPT_IDS), MAX_RECEIPT_IDS)
     }
+    const messenger = this
+    this.groupEngine = new GroupEngine({
+      userId: identity.userId,
+      device: identity.device.signing,
+      random: this.random,
+      store,
+      ownDevices: () => DeviceList.decode(identity.deviceList.list).devices.map(d => d.signingKey),
+      log: message => { this.log(message) },
+      watchTopic: topic => { this.watchTopic(topic) },
+      publish: async (topic, envelope) => this.publish(topic, envelope),
+      deposit: async (peers, inbox, envelope) => {
+        const mailboxes = this.mailboxes
+        if (mailboxes == null || peers.length === 0) { return { successes: [], failures: [] } }
+        return this.depositAt(peers.map(p => mailboxes.peerId(p)), mailboxTag(inbox), envelope)
+      },
+      fetchPage: async (peer, signer, cursor) => {
+        if (this.mailboxes == null) { return { entries: [], more: false } }
+        return this.mailboxes.client.fetch(this.mailboxes.peerId(peer), signer, { cursor })
+      },
+      receive: async (topic, envelope) => this.receive(topic, envelope),
+      encryptFor: async (userId, signingKey, plaintext) => this.encryptFor(userId, signingKey, plaintext),
+      decryptDirect: async envelope => {
+        const decrypted = await this.sessions.decrypt(envelope)
+        await this.commit()
+        return decrypted
+      },
+      commitSessions: async () => { await this.commit() },
+      sendDirect: async (userId, devices, content) => this.sendDirect(userId, devices, content),
+      devicesOf: async userId => {
+        const list = await this.fetchDeviceList(userId)
+        if (list == null) { throw new ContactNotFoundError(`no device list found for ${userId}`) }
+        return list.devices.map(d => d.signingKey)
+      },
+      resolveUserId: async nameOrId => {
+        try {
+          return parseUserId(nameOrId).userId
+        } catch {
+          return (await this.resolve(nameOrId)).userId
+        }
+      },
+      ownMailboxes: () => this.ownMailboxes.map(p => p.toMultihash().bytes),
+      storeTime: () => this.storeTime(),
+      dispatch (type: any, detail: any) { messenger.safeDispatch(type, detail) }
+    })
   }
 
   /** Opens the messenger of the identity stored in `db` (see `MessengerStore.saveIdentity`) */
@@ -228,6 +286,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     this.mesh.pubsub.addEventListener('message', this.onMessage)
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
+    await this.groupEngine.start()
     const published = await this.publishRecords()
     this.republish = setInterval(() => { this.publishRecords().catch(() => {}) }, RECORD_REPUBLISH_INTERVAL)
     if (this.mailboxes != null) {
@@ -409,6 +468,96 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     return this.store.history(userId)
   }
 
+  /**
+   * Sends 1:1 content that is not a text message (a group invitation, a
+   * sender key, a channel key) to every given device of a user: live on
+   * their inbox topics and at their mailboxes. No delivery receipt.
+   */
+  private async sendDirect (userId: string, devices: Uint8Array[], fields: { group?: Uint8Array, channel?: Uint8Array }): Promise<void> {
+    const plaintext = Content.encode({ id: own(this.random(16)), sentAt: BigInt(Date.now()), receiptFor: [], group: fields.group == null ? undefined : own(fields.group), channel: fields.channel == null ? undefined : own(fields.channel) })
+    if (plaintext.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError('group control message too large') }
+    const envelopes = await Promise.all(devices.filter(d => hex(d) !== hex(this.identity.device.signing.publicKey)).map(async signingKey =>
+      ({ signingKey, envelope: await this.encryptFor(userId, signingKey, plaintext) })))
+    await this.commit()
+    await Promise.all(envelopes.map(async ({ signingKey, envelope }) => Promise.all([
+      this.publish(inboxTopic(signingKey), envelope),
+      this.deposit(userId, signingKey, envelope)
+    ])))
+  }
+
+  /** Creates a group named `name` with this user as admin, and invites `members` (user ids or contact aliases) */
+  async createGroup (name: string, members: string[] = []): Promise<GroupInfo> {
+    return this.groupEngine.createGroup(name, members)
+  }
+
+  /** Adds members (admins only): each gets the log and the current sender keys, not the history */
+  async addToGroup (group: string, members: string[]): Promise<GroupInfo> {
+    return this.groupEngine.addToGroup(group, members)
+  }
+
+  /** Removes a member (admins only); every remaining member rotates its sender key */
+  async removeFromGroup (group: string, member: string): Promise<GroupInfo> {
+    return this.groupEngine.removeFromGroup(group, member)
+  }
+
+  /** Makes a member an admin (admins only) */
+  async promoteInGroup (group: string, member: string): Promise<GroupInfo> {
+    return this.groupEngine.promoteInGroup(group, member)
+  }
+
+  async leaveGroup (group: string): Promise<void> {
+    await this.groupEngine.leaveGroup(group)
+  }
+
+  /** One sender-key encryption and one publish, whatever the group's size; deposited at the group's mailboxes */
+  async sendToGroup (group: string, text: string): Promise<GroupSendResult> {
+    return this.groupEngine.sendToGroup(group, text)
+  }
+
+  async groups (): Promise<GroupInfo[]> {
+    return this.groupEngine.groupList()
+  }
+
+  /** A group by id or name (GroupNotFoundError) */
+  async group (nameOrId: string): Promise<GroupInfo> {
+    return this.groupEngine.group(nameOrId)
+  }
+
+  async groupHistory (nameOrId: string): Promise<GroupMessage[]> {
+    return this.groupEngine.groupHistory(nameOrId)
+  }
+
+  /** Creates a channel this user posts to; share `invite` with its readers */
+  async createChannel (name: string): Promise<ChannelInfo> {
+    return this.groupEngine.createChannel(name)
+  }
+
+  /** Joins a channel from its invite link (InvalidInviteError) */
+  async joinChannel (invite: string): Promise<ChannelInfo> {
+    return this.groupEngine.joinChannel(invite)
+  }
+
+  async postToChannel (channel: string, text: string): Promise<GroupSendResult> {
+    return this.groupEngine.postToChannel(channel, text)
+  }
+
+  /** Rotates the channel key and sends it to every known reader but `reader` (owner only) */
+  async removeFromChannel (channel: string, reader: string): Promise<ChannelInfo> {
+    return this.groupEngine.removeFromChannel(channel, reader)
+  }
+
+  async channels (): Promise<ChannelInfo[]> {
+    return this.groupEngine.channelList()
+  }
+
+  async channel (nameOrId: string): Promise<ChannelInfo> {
+    return this.groupEngine.channel(nameOrId)
+  }
+
+  async channelHistory (nameOrId: string): Promise<GroupMessage[]> {
+    return this.groupEngine.channelHistory(nameOrId)
+  }
+
   /** Encrypts `text` for every device of a contact and publishes it on their inbox topics */
   async send (nameOrId: string, text: string): Promise<SendResult> {
     const contact = await this.resolve(nameOrId)
@@ -444,7 +593,17 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       if (peers.length === 0) {
         return { successes: [], failures: [] }
       }
-      const tag = mailboxTag(signingKey)
+      return await this.depositAt(peers, mailboxTag(signingKey), envelope)
+    } catch (err: any) {
+      this.log(`deposit failed: ${err.name}: ${err.message}`)
+      return { successes: [], failures: [{ peer: '', error: err }] }
+    }
+  }
+
+  /** Deposits at these mailbox nodes under `tag`, retrying those that rate-limit this peer */
+  private async depositAt (peers: PeerId[], tag: Uint8Array, envelope: Uint8Array): Promise<SendResult['stored']> {
+    if (this.mailboxes == null) { return { successes: [], failures: [] } }
+    try {
       const limited = (f: { error: Error }): boolean => f.error.name === 'RateLimitedError'
       const first = await this.mailboxes.client.depositAll(peers, tag, envelope)
       const successes = [...first.successes]
@@ -536,7 +695,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
 
   private async runSync (): Promise<SyncResult> {
     const mailboxes = this.mailboxes
-    if (mailboxes == null) { return { reached: [], failed: [], envelopes: 0, messages: [], missing: 0 } }
+    if (mailboxes == null) { return { reached: [], failed: [], envelopes: 0, messages: [], missing: 0, groupMessages: [] } }
     const peers = new Map<string, PeerId>()
     for (const peer of this.ownMailboxes) { peers.set(peer.toString(), peer) }
     for (const bytes of await this.store.loadMailboxes()) {
@@ -548,6 +707,9 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     const messages: ReceivedMessage[] = []
     const collect = (evt: CustomEvent<ReceivedMessage>): void => { messages.push(evt.detail) }
     this.addEventListener('message', collect)
+    const groupMessages: GroupMessage[] = []
+    const collectGroup = (evt: CustomEvent<GroupMessage>): void => { groupMessages.push(evt.detail) }
+    this.addEventListener('group-message', collectGroup)
     const processed = new Map<string, Uint8Array[]>()
     const reached = new Set<string>()
     const failed = new Map<string, Error>()
@@ -594,10 +756,14 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
           this.log(`ack at mailbox ${name} failed: ${err.name}: ${err.message}`)
         }
       }))
+      // then the groups and channels (their sender keys came, if they did, with what was just processed)
+      await this.groupEngine.sync()
+      await this.receiving
     } finally {
       this.removeEventListener('message', collect)
+      this.removeEventListener('group-message', collectGroup)
     }
-    return { reached: [...reached], failed: [...failed].map(([peer, error]) => ({ peer, error })), envelopes: seenIds.size, messages, missing: this.missingCount() }
+    return { reached: [...reached], failed: [...failed].map(([peer, error]) => ({ peer, error })), envelopes: seenIds.size, messages, missing: this.missingCount(), groupMessages }
   }
 
   /** Date.now(), but strictly increasing: history is ordered by it, and two messages of one millisecond keep their order */
@@ -696,6 +862,10 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     if (!this.remember(id)) { return }
     let decrypted = false
     try {
+      if (envelope[0] === GROUP_MESSAGE_TYPE || envelope[0] === KEY_PACKAGE_TYPE || envelope[0] === CHANNEL_POST_TYPE) {
+        decrypted = await this.groupEngine.receive(topic, envelope)
+        return
+      }
       const { plaintext, sender } = await this.sessions.decrypt(envelope)
       decrypted = true
       let content: Content
@@ -707,6 +877,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       }
       if (content.text == null) {
         await this.commit()
+        if (content.group != null) { await this.groupEngine.control(sender, content.group) }
+        if (content.channel != null) { await this.groupEngine.channelControl(sender, content.channel) }
       } else {
         const message: ReceivedMessage = { id: hex(content.id), peer: sender.userId, direction: 'in', text: content.text, sentAt: Number(content.sentAt), storedAt: this.storeTime() }
         // the message is durable before it is shown; the session state follows (a crash in between

@@ -17,8 +17,9 @@ import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
 import { DuplicateMessageError, InvalidSignatureError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
 import { generateEd25519, signWithContext, verifyWithContext } from '../identity/keys.ts'
-import { KEY_LENGTH, MAX_ENVELOPE_BYTES, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
+import { KEY_LENGTH, MAX_ENVELOPE_BYTES, MAX_SKIPPED_MESSAGE_KEYS, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
 import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
+import { SenderKeyReceiverRecord, SenderKeyRecord } from '../protocol/pb/group.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
 import { open, seal } from './aead.ts'
 import { checkPlaintext, openWithSkipped, runChain, storeSkipped } from './chain.ts'
@@ -82,6 +83,30 @@ export class SenderKey {
     return new SenderKey(keyId, chainKey, 0, await generateEd25519(random), random)
   }
 
+  /** The stored form (never sent: it holds the secret signing key); sealed at rest like sessions */
+  toRecord (): Uint8Array {
+    return SenderKeyRecord.encode({
+      keyId: this.keyId,
+      iteration: this.iteration,
+      chainKey: own(this.chainKey),
+      signingSecret: own(this.signing.secretKey),
+      signingPublic: own(this.signing.publicKey)
+    })
+  }
+
+  static fromRecord (bytes: Uint8Array, random: RandomSource = systemRandom): SenderKey {
+    const r = SenderKeyRecord.decode(bytes)
+    if (r.chainKey.length !== KEY_LENGTH || r.signingSecret.length !== KEY_LENGTH || r.signingPublic.length !== PUBLIC_KEY_LENGTH) {
+      throw new MalformedMessageError('stored sender key has keys of the wrong length')
+    }
+    return new SenderKey(r.keyId, Uint8Array.from(r.chainKey), r.iteration, { secretKey: Uint8Array.from(r.signingSecret), publicKey: Uint8Array.from(r.signingPublic) }, random)
+  }
+
+  /** The public half of the signing key (receivers check every message against it) */
+  get signingKey (): Uint8Array {
+    return this.signing.publicKey
+  }
+
   /** What the other members need to read this member's messages from now on (encoded SenderKeyDistribution) */
   distribution (): Uint8Array {
     return SenderKeyDistribution.encode({
@@ -120,6 +145,26 @@ export class SenderKeyReceiver {
     this.signingKey = Uint8Array.from(distribution.signingKey)
     this.chainKey = Uint8Array.from(distribution.chainKey)
     this.iteration = distribution.iteration
+  }
+
+  /** The stored form, with the skipped message keys */
+  toRecord (): Uint8Array {
+    return SenderKeyReceiverRecord.encode({
+      keyId: this.keyId,
+      iteration: this.iteration,
+      chainKey: own(this.chainKey),
+      signingKey: own(this.signingKey),
+      skipped: [...this.skipped].map(([id, key]) => ({ id, key: own(key) }))
+    })
+  }
+
+  static fromRecord (bytes: Uint8Array): SenderKeyReceiver {
+    const r = SenderKeyReceiverRecord.decode(bytes, { limits: { skipped: MAX_SKIPPED_MESSAGE_KEYS } })
+    const receiver = SenderKeyReceiver.fromDistribution(SenderKeyDistribution.encode({ keyId: r.keyId, iteration: r.iteration, chainKey: r.chainKey, signingKey: r.signingKey }))
+    for (const { id, key } of r.skipped) {
+      if (key.length === KEY_LENGTH) { receiver.skipped.set(id, Uint8Array.from(key)) }
+    }
+    return receiver
   }
 
   static fromDistribution (bytes: Uint8Array): SenderKeyReceiver {

@@ -250,3 +250,55 @@ export const MAILBOX_SWEEP_BATCH = 1_000
 /** A client remembers a mailbox's INFO this long (ms), for at most this many mailboxes */
 export const MAILBOX_INFO_TTL = 10 * 60 * 1000
 export const MAILBOX_INFO_CACHE_SIZE = 256
+
+/* ---- Groups and channels (PROTOCOL.md "Groups", "Channels") ---- */
+
+/** Envelope types on an inbox bucket besides 0x01/0x02: a group message, a key package, a channel post */
+export const GROUP_MESSAGE_TYPE = 0x04
+export const KEY_PACKAGE_TYPE = 0x05
+export const CHANNEL_POST_TYPE = 0x06
+
+/** Length of the group (or channel) hint after the type byte, and of a key package entry's device hint */
+export const GROUP_HINT_LENGTH = 8
+
+/** Group and channel ids are this many random bytes */
+export const GROUP_ID_LENGTH = 32
+
+/** Members of a group, at most */
+export const MAX_GROUP_MEMBERS = 1_000
+
+/** Operations in a group's membership log, and their encoded size together (an invitation carries the whole log) */
+export const MAX_GROUP_OPS = 4_096
+export const MAX_GROUP_LOG_BYTES = 200 * 1024
+
+/** Parents an operation names, and targets one operation adds or removes */
+export const MAX_OP_PARENTS = 16
+export const MAX_OP_TARGETS = MAX_GROUP_MEMBERS
+
+/** Operations held until their parents arrive */
+export const MAX_PENDING_OPS = 256
+
+/** Group messages held until their sender key arrives (all groups together, oldest dropped first) */
+export const MAX_PENDING_GROUP_MESSAGES = 512
+
+/** Sender keys kept per member device: the current one and the one before (messages in flight during a rotation) */
+export const MAX_SENDER_KEYS_PER_DEVICE = 2
+
+/** Longest group or channel name, in UTF-16 code units */
+export const MAX_GROUP_NAME_LENGTH = 100
+
+/** Groups and channels one device keeps */
+export const MAX_GROUPS = 1_000
+export const MAX_CHANNELS = 1_000
+
+/** Entries in one key package (larger distributions go in several) */
+export const MAX_KEY_PACKAGE_ENTRIES = 1_000
+
+/** Readers a channel owner keeps track of (for key rotation) */
+export const MAX_CHANNEL_READERS = 10_000
+
+/** Channel keys a reader keeps: the current epoch and the one before */
+export const MAX_CHANNEL_EPOCHS = 2
+
+/** Envelopes fetched from one group or channel inbox at one mailbox per sync */
+export const MAX_GROUP_SYNC_ENTRIES = 10_000

@@ -9,7 +9,8 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from '../crypto/ratchet.ts'
 import { decodePrekeyEnvelope, PREKEY_ENVELOPE_TYPE } from '../crypto/session.ts'
 import { MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
-import { DHT_PROTOCOL, INBOX_BUCKETS, INBOX_TOPIC_PREFIX, MAX_ENVELOPE_BYTES } from '../protocol/constants.ts'
+import { parseGroupEnvelope } from '../groups/wire.ts'
+import { CHANNEL_POST_TYPE, DHT_PROTOCOL, GROUP_MESSAGE_TYPE, INBOX_BUCKETS, INBOX_TOPIC_PREFIX, KEY_PACKAGE_TYPE, MAX_ENVELOPE_BYTES } from '../protocol/constants.ts'
 import { hyphaRecords } from './records/index.ts'
 
 /**
@@ -78,6 +79,10 @@ export function checkInboxEnvelope (envelope: Uint8Array): void {
   }
   if (envelope[0] === RATCHET_MESSAGE_TYPE) {
     parseRatchetMessage(envelope)
+    return
+  }
+  if (envelope[0] === GROUP_MESSAGE_TYPE || envelope[0] === KEY_PACKAGE_TYPE || envelope[0] === CHANNEL_POST_TYPE) {
+    parseGroupEnvelope(envelope)
     return
   }
   throw new UnsupportedVersionError(`unknown envelope type ${envelope[0]}`)

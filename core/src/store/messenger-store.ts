@@ -47,6 +47,8 @@ export interface StoredMessage {
   state?: DeliveryState
   /** Outgoing: mailbox nodes that signed a storage receipt for it */
   mailboxes?: number
+  /** In a group or channel conversation (peer "group:<id>" or "channel:<id>"): who sent it */
+  from?: string
 }
 
 type Db = AbstractLevel<any, any, any>
@@ -79,6 +81,8 @@ export class MessengerStore {
   private readonly messagesDb: Sub<StoredMessage>
   /** message id -> message key, to update a delivery state */
   private readonly messageIndex: Sub<string>
+  /** Groups and channels: logs, sender keys, channel keys (sealed at rest like sessions) */
+  private readonly groupsDb: Sub<Uint8Array>
   private readonly addedSinceTrim = new Map<string, number>()
   private updates: Promise<unknown> = Promise.resolve()
 
@@ -91,6 +95,26 @@ export class MessengerStore {
     this.contactsDb = db.sublevel<string, Contact>('contacts', { valueEncoding: 'json' })
     this.messagesDb = db.sublevel<string, StoredMessage>('messages', { valueEncoding: 'json' })
     this.messageIndex = db.sublevel<string, string>('message-index', { valueEncoding: 'utf8' })
+    this.groupsDb = db.sublevel<string, Uint8Array>('groups', { valueEncoding: secret as any })
+  }
+
+  /** Writes (or, for undefined, deletes) group and channel records in one durable batch */
+  async saveGroupRecords (entries: Array<[string, Uint8Array | undefined]>): Promise<void> {
+    if (entries.length === 0) { return }
+    const batch = this.groupsDb.batch()
+    for (const [key, value] of entries) {
+      if (value == null) {
+        batch.del(key)
+      } else {
+        batch.put(key, value)
+      }
+    }
+    await batch.write(DURABLE)
+  }
+
+  /** Group and channel records under a key prefix, in key order */
+  async groupRecords (prefix: string, limit = -1): Promise<Array<[string, Uint8Array]>> {
+    return this.groupsDb.iterator({ gte: prefix, lt: `${prefix}~`, limit }).all()
   }
 
   async loadIdentity (): Promise<LocalIdentity | undefined> {

@@ -8,6 +8,8 @@ export interface Content {
   sentAt: bigint
   text?: string
   receiptFor: Uint8Array<ArrayBuffer>[]
+  group?: Uint8Array<ArrayBuffer>
+  channel?: Uint8Array<ArrayBuffer>
 }
 
 export namespace Content {
@@ -40,6 +42,16 @@ export namespace Content {
             w.uint32(34)
             w.bytes(value)
           }
+        }
+
+        if (obj.group != null) {
+          w.uint32(42)
+          w.bytes(obj.group)
+        }
+
+        if (obj.channel != null) {
+          w.uint32(50)
+          w.bytes(obj.channel)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -76,6 +88,14 @@ export namespace Content {
               }
 
               obj.receiptFor.push(reader.bytes())
+              break
+            }
+            case 5: {
+              obj.group = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.channel = reader.bytes()
               break
             }
             default: {
@@ -133,6 +153,20 @@ export namespace Content {
 
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.group`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.channel`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -166,6 +200,16 @@ export namespace Content {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ContentGroupFieldEvent {
+    field: '$.group'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ContentChannelFieldEvent {
+    field: '$.channel'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Content>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Content.codec())
   }
@@ -174,7 +218,7 @@ export namespace Content {
     return decodeMessage(buf, Content.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentTextFieldEvent | ContentReceiptForFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Content>): Generator<ContentIdFieldEvent | ContentSentAtFieldEvent | ContentTextFieldEvent | ContentReceiptForFieldEvent | ContentGroupFieldEvent | ContentChannelFieldEvent> {
     return streamMessage(buf, Content.codec(), opts)
   }
 }
