@@ -491,7 +491,19 @@ export class GroupEngine {
         }
       }))
     }
+    if (added.length > 0) { await this.retryHeldKeys(rt) }
     if (removed.length > 0 || added.length > 0 || announce) { this.host.dispatch('group', this.info(rt)) }
+  }
+
+  /** Sender keys that came before the operation adding their member: tried once more now (then refused) */
+  private async retryHeldKeys (rt: GroupRuntime): Promise<void> {
+    const held = this.earlyControls.filter(e => hex(e.control.groupId) === rt.idHex && e.control.ops.length === 0 && e.control.senderKey != null)
+    for (const e of held) {
+      const member = rt.log.state.members.get(e.sender.userId)
+      if (member == null || !member.devices.includes(hex(e.sender.signingKey))) { continue }
+      this.earlyControls.splice(this.earlyControls.indexOf(e), 1)
+      await this.acceptSenderKey(rt, e.sender, e.control.senderKey as Uint8Array, true)
+    }
   }
 
   /** Sends this device's current sender key to every device of `members` (but this one), in key packages */
@@ -666,10 +678,16 @@ export class GroupEngine {
     if (control.senderKey != null) { await this.acceptSenderKey(rt, sender, control.senderKey) }
   }
 
-  private async acceptSenderKey (rt: GroupRuntime, sender: { userId: string, signingKey: Uint8Array }, distribution: Uint8Array): Promise<void> {
+  private async acceptSenderKey (rt: GroupRuntime, sender: { userId: string, signingKey: Uint8Array }, distribution: Uint8Array, held = false): Promise<void> {
     const device = hex(sender.signingKey)
     const member = rt.log.state.members.get(sender.userId)
     if (member == null || !member.devices.includes(device)) {
+      if (!held) {
+        // a new member's key can overtake the operation that adds it: kept (bounded) until the log changes
+        this.earlyControls.push({ sender, control: { groupId: own(rt.id), ops: [], senderKey: own(distribution) } })
+        while (this.earlyControls.length > MAX_PENDING_OPS) { this.earlyControls.shift() }
+        return
+      }
       this.reject(rt, new GroupPermissionError(`a sender key from ${sender.userId}, not a member device`))
       return
     }
