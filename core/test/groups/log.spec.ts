@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { generateEd25519 } from '../../src/identity/keys.ts'
 import { MembershipLog, OpKind, signOp, verifyOp, didKeyFromPublicKey } from '../../src/index.ts'
-import type { KeyPair, VerifiedOp } from '../../src/index.ts'
+import type { GroupOp, KeyPair, VerifiedOp } from '../../src/index.ts'
 
 interface Member { userId: string, device: KeyPair }
 
@@ -19,16 +19,16 @@ async function create (admin: Member): Promise<VerifiedOp> {
     lamport: 1,
     parents: [],
     author: admin.userId,
-    authorDevice: admin.device.publicKey,
-    targets: [{ userId: admin.userId, devices: [admin.device.publicKey] }],
+    authorDevice: Uint8Array.from(admin.device.publicKey),
+    targets: [{ userId: admin.userId, devices: [Uint8Array.from(admin.device.publicKey)] }],
     name: 'team',
     mailboxes: [],
     createdAt: 1n
   })
 }
 
-async function op (log: MembershipLog, author: Member, kind: number, targets: Member[]): Promise<VerifiedOp> {
-  return signOp(author.device, log.next({ kind, author: author.userId, authorDevice: author.device.publicKey, targets: targets.map(t => ({ userId: t.userId, devices: [t.device.publicKey] })) }))
+async function op (log: MembershipLog, author: Member, kind: GroupOp.Kind, targets: Member[]): Promise<VerifiedOp> {
+  return signOp(author.device, log.next({ kind, author: author.userId, authorDevice: author.device.publicKey, targets: targets.map(t => ({ userId: t.userId, devices: [Uint8Array.from(t.device.publicKey)] })) }))
 }
 
 function members (log: MembershipLog): string[] {
@@ -67,7 +67,7 @@ describe('group membership log', () => {
     expect(members(log)).to.not.include(c.userId)
 
     // signed by a device that is not the author's
-    const impostor = await signOp(c.device, log.next({ kind: OpKind.ADD, author: a.userId, authorDevice: c.device.publicKey, targets: [{ userId: d.userId, devices: [d.device.publicKey] }] }))
+    const impostor = await signOp(c.device, log.next({ kind: OpKind.ADD, author: a.userId, authorDevice: c.device.publicKey, targets: [{ userId: d.userId, devices: [Uint8Array.from(d.device.publicKey)] }] }))
     expect(() => log.add(impostor)).to.throw().with.property('name', 'GroupPermissionError')
 
     // bytes altered after signing
