@@ -14,7 +14,6 @@ import { verifyBundle, decodeBundle, createBundle, encodeBundle } from './crypto
 import { systemRandom } from './crypto/random.ts'
 import { SessionManager } from './crypto/sessions.ts'
 import { ContactNotFoundError, MalformedMessageError, MessageTooLargeError, NoIdentityError } from './errors.ts'
-import { GroupEngine } from './groups/engine.ts'
 import { decodeSignedDeviceList, encodeSignedDeviceList, verifyDeviceList } from './identity/device.ts'
 import { parseUserId } from './identity/did.ts'
 import { localDevice, prekeyStore } from './identity/identity.ts'
@@ -33,6 +32,7 @@ import { MessengerStore } from './store/messenger-store.ts'
 import { hex, own } from './utils/bytes.ts'
 import { orderedMerge } from './utils/ordered-merge.ts'
 import type { RandomSource } from './crypto/random.ts'
+import type { GroupEngine, GroupHost } from './groups/engine.ts'
 import type { ChannelInfo, GroupInfo, GroupMessage, GroupRejection, GroupSendResult } from './groups/types.ts'
 import type { VerifiedDeviceList } from './identity/device.ts'
 import type { LocalIdentity } from './identity/identity.ts'
@@ -195,7 +195,9 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   /** The receive pipeline's tail, and how many envelopes wait in it */
   private receiving: Promise<void> = Promise.resolve()
   private queued = 0
-  private readonly groupEngine: GroupEngine
+  /** Groups and channels: loaded on first use (a tab without groups never downloads it) */
+  private groupEngine?: GroupEngine
+  private loadingEngine?: Promise<GroupEngine>
   private readonly onMessage = (evt: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
     if (!this.topics.has(evt.detail.topic)) { return }
     this.receive(evt.detail.topic, evt.detail.data).catch(err => { this.log(`receive failed: ${err.name}: ${err.message}`) })
@@ -216,8 +218,13 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       maxDelay: init.receipts?.maxDelay ?? RECEIPT_MAX_DELAY,
       maxIds: Math.min(Math.max(1, init.receipts?.maxIds ?? MAX_RECEIPT_IDS), MAX_RECEIPT_IDS)
     }
+  }
+
+  private groupHost (): GroupHost {
     const messenger = this
-    this.groupEngine = new GroupEngine({
+    const identity = this.identity
+    const store = this.store
+    return {
       userId: identity.userId,
       device: identity.device.signing,
       random: this.random,
@@ -259,7 +266,19 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       ownMailboxes: () => this.ownMailboxes.map(p => p.toMultihash().bytes),
       storeTime: () => this.storeTime(),
       dispatch (type: any, detail: any) { messenger.safeDispatch(type, detail) }
-    })
+    }
+  }
+
+  /** The group engine, loaded (and its groups' topics joined) on first use */
+  private async engine (): Promise<GroupEngine> {
+    this.loadingEngine ??= (async () => {
+      const { GroupEngine } = await import('./groups/engine.ts')
+      const engine = new GroupEngine(this.groupHost())
+      await engine.start()
+      this.groupEngine = engine
+      return engine
+    })()
+    return this.loadingEngine
   }
 
   /** Opens the messenger of the identity stored in `db` (see `MessengerStore.saveIdentity`) */
@@ -286,7 +305,11 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     this.mesh.pubsub.addEventListener('message', this.onMessage)
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
-    await this.groupEngine.start()
+    if (this.groupEngine != null) {
+      await this.groupEngine.start()
+    } else if (await this.store.hasGroups()) {
+      await this.engine()
+    }
     const published = await this.publishRecords()
     this.republish = setInterval(() => { this.publishRecords().catch(() => {}) }, RECORD_REPUBLISH_INTERVAL)
     if (this.mailboxes != null) {
@@ -487,75 +510,78 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
 
   /** Creates a group named `name` with this user as admin, and invites `members` (user ids or contact aliases) */
   async createGroup (name: string, members: string[] = []): Promise<GroupInfo> {
-    return this.groupEngine.createGroup(name, members)
+    return (await this.engine()).createGroup(name, members)
   }
 
   /** Adds members (admins only): each gets the log and the current sender keys, not the history */
   async addToGroup (group: string, members: string[]): Promise<GroupInfo> {
-    return this.groupEngine.addToGroup(group, members)
+    return (await this.engine()).addToGroup(group, members)
   }
 
   /** Removes a member (admins only); every remaining member rotates its sender key */
   async removeFromGroup (group: string, member: string): Promise<GroupInfo> {
-    return this.groupEngine.removeFromGroup(group, member)
+    return (await this.engine()).removeFromGroup(group, member)
   }
 
   /** Makes a member an admin (admins only) */
   async promoteInGroup (group: string, member: string): Promise<GroupInfo> {
-    return this.groupEngine.promoteInGroup(group, member)
+    return (await this.engine()).promoteInGroup(group, member)
   }
 
   async leaveGroup (group: string): Promise<void> {
-    await this.groupEngine.leaveGroup(group)
+    await (await this.engine()).leaveGroup(group)
   }
 
   /** One sender-key encryption and one publish, whatever the group's size; deposited at the group's mailboxes */
   async sendToGroup (group: string, text: string): Promise<GroupSendResult> {
-    return this.groupEngine.sendToGroup(group, text)
+    return (await this.engine()).sendToGroup(group, text)
   }
 
   async groups (): Promise<GroupInfo[]> {
-    return this.groupEngine.groupList()
+    // a device without groups does not load the group code for the list
+    if (this.groupEngine == null && !(await this.store.hasGroups())) { return [] }
+    return (await this.engine()).groupList()
   }
 
   /** A group by id or name (GroupNotFoundError) */
   async group (nameOrId: string): Promise<GroupInfo> {
-    return this.groupEngine.group(nameOrId)
+    return (await this.engine()).group(nameOrId)
   }
 
   async groupHistory (nameOrId: string): Promise<GroupMessage[]> {
-    return this.groupEngine.groupHistory(nameOrId)
+    return (await this.engine()).groupHistory(nameOrId)
   }
 
   /** Creates a channel this user posts to; share `invite` with its readers */
   async createChannel (name: string): Promise<ChannelInfo> {
-    return this.groupEngine.createChannel(name)
+    return (await this.engine()).createChannel(name)
   }
 
   /** Joins a channel from its invite link (InvalidInviteError) */
   async joinChannel (invite: string): Promise<ChannelInfo> {
-    return this.groupEngine.joinChannel(invite)
+    return (await this.engine()).joinChannel(invite)
   }
 
   async postToChannel (channel: string, text: string): Promise<GroupSendResult> {
-    return this.groupEngine.postToChannel(channel, text)
+    return (await this.engine()).postToChannel(channel, text)
   }
 
   /** Rotates the channel key and sends it to every known reader but `reader` (owner only) */
   async removeFromChannel (channel: string, reader: string): Promise<ChannelInfo> {
-    return this.groupEngine.removeFromChannel(channel, reader)
+    return (await this.engine()).removeFromChannel(channel, reader)
   }
 
   async channels (): Promise<ChannelInfo[]> {
-    return this.groupEngine.channelList()
+    if (this.groupEngine == null && !(await this.store.hasGroups())) { return [] }
+    return (await this.engine()).channelList()
   }
 
   async channel (nameOrId: string): Promise<ChannelInfo> {
-    return this.groupEngine.channel(nameOrId)
+    return (await this.engine()).channel(nameOrId)
   }
 
   async channelHistory (nameOrId: string): Promise<GroupMessage[]> {
-    return this.groupEngine.channelHistory(nameOrId)
+    return (await this.engine()).channelHistory(nameOrId)
   }
 
   /** Encrypts `text` for every device of a contact and publishes it on their inbox topics */
@@ -757,7 +783,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
         }
       }))
       // then the groups and channels (their sender keys came, if they did, with what was just processed)
-      await this.groupEngine.sync()
+      await this.groupEngine?.sync()
       await this.receiving
     } finally {
       this.removeEventListener('message', collect)
@@ -863,7 +889,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     let decrypted = false
     try {
       if (envelope[0] === GROUP_MESSAGE_TYPE || envelope[0] === KEY_PACKAGE_TYPE || envelope[0] === CHANNEL_POST_TYPE) {
-        decrypted = await this.groupEngine.receive(topic, envelope)
+        // without groups or channels on this device, none is for it
+        decrypted = this.groupEngine == null ? false : await this.groupEngine.receive(topic, envelope)
         return
       }
       const { plaintext, sender } = await this.sessions.decrypt(envelope)
@@ -877,8 +904,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       }
       if (content.text == null) {
         await this.commit()
-        if (content.group != null) { await this.groupEngine.control(sender, content.group) }
-        if (content.channel != null) { await this.groupEngine.channelControl(sender, content.channel) }
+        if (content.group != null) { await (await this.engine()).control(sender, content.group) }
+        if (content.channel != null) { await (await this.engine()).channelControl(sender, content.channel) }
       } else {
         const message: ReceivedMessage = { id: hex(content.id), peer: sender.userId, direction: 'in', text: content.text, sentAt: Number(content.sentAt), storedAt: this.storeTime() }
         // the message is durable before it is shown; the session state follows (a crash in between

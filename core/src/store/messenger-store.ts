@@ -112,6 +112,11 @@ export class MessengerStore {
     await batch.write(DURABLE)
   }
 
+  /** True when this device has a group or a channel */
+  async hasGroups (): Promise<boolean> {
+    return (await this.groupsDb.keys({ limit: 1 }).all()).length > 0
+  }
+
   /** Group and channel records under a key prefix, in key order */
   async groupRecords (prefix: string, limit = -1): Promise<Array<[string, Uint8Array]>> {
     return this.groupsDb.iterator({ gte: prefix, lt: `${prefix}~`, limit }).all()
