@@ -310,7 +310,7 @@ export class GroupEngine {
       targets.push({ userId, devices: devices.map(own) })
     }
     if (targets.length === 0) { return this.info(rt) }
-    const op = await this.author(rt, OpKind.ADD, targets)
+    const op = await this.author(rt, OpKind.ADD, targets, true)
     // the invitations first (each holds the whole log and this device's sender key), then the operation for the members
     const invite = GroupControl.encode({ groupId: own(rt.id), ops: rt.log.all().map(v => own(v.bytes)), senderKey: rt.own == null ? undefined : own(rt.own.distribution()) })
     await Promise.all(targets.map(async t => {
@@ -321,6 +321,8 @@ export class GroupEngine {
       }
     }))
     await this.broadcast(rt, { ops: [op.bytes] })
+    // the invitations carried this device's sender key: no second message to the new members
+    await this.afterChange(rt, op.before, true, new Set(targets.map(t => t.userId)))
     return this.info(rt)
   }
 
@@ -443,7 +445,7 @@ export class GroupEngine {
    * keys, rotates its own and sends it to the members that remain; new
    * members get this device's current sender key.
    */
-  private async afterChange (rt: GroupRuntime, before: GroupState, announce = true): Promise<void> {
+  private async afterChange (rt: GroupRuntime, before: GroupState, announce = true, invited = new Set<string>()): Promise<void> {
     const after = rt.log.state
     const removed = [...before.members.values()].filter(m => !after.members.has(m.userId))
     const added = [...after.members.values()].filter(m => !before.members.has(m.userId))
@@ -483,7 +485,7 @@ export class GroupEngine {
       await this.distribute(rt, [...after.members.values()].filter(m => m.userId !== this.host.userId || m.devices.length > 1))
     } else if (added.length > 0 && rt.own != null) {
       const distribution = GroupControl.encode({ groupId: own(rt.id), ops: [], senderKey: own(rt.own.distribution()) })
-      await Promise.all(added.filter(m => m.userId !== this.host.userId).map(async m => {
+      await Promise.all(added.filter(m => m.userId !== this.host.userId && !invited.has(m.userId)).map(async m => {
         try {
           await this.host.sendDirect(m.userId, m.devices.map(d => fromString(d, 'base16')), { group: distribution })
         } catch (err: any) {
