@@ -38,3 +38,7 @@ export {
   INITIAL_JS_BUDGET_KB, FIRST_MESSAGE_BUDGET_MS, FIRST_MESSAGE_RUNS
 } from './browser.ts'
 export type { InitialJsReport, FirstMessageReport } from './browser.ts'
+export {
+  groupsBench, formatGroupsReport, sendRatios, GROUP_MESSAGE_BYTES, GROUP_SIZES, GROUP_SENDS, GROUP_MAILBOXES, REMOVAL_CPU_BUDGET_MS, SEND_RATIO_BUDGET
+} from './groups.ts'
+export type { GroupBenchReport, GroupBenchOptions, GroupSendRow, GroupRemovalRow, WireCount } from './groups.ts'
