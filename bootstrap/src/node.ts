@@ -1,6 +1,6 @@
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions, inboxEnvelopeValidator, inboxTopics, mailboxServer, rendezvousServer } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, inboxEnvelopeValidator, inboxTopics, mailboxServer, pingOptions, rendezvousServer } from '@hypha/core'
 import { relayLimits, relayServerOptions } from '@hypha/relay-circuit'
 import { autoNAT } from '@libp2p/autonat'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
@@ -132,7 +132,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
     streamMuxers: [yamux()],
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: ping(pingOptions()),
       autoNAT: autoNAT(),
       relay: circuitRelayServer(relayServerOptions(limits)),
       dht: kadDHT({

@@ -72,7 +72,7 @@ export { Messenger, inboxTopic, envelopeId, saveIdentity } from './messenger.ts'
 export type { MessengerInit, MessengerMesh, MessengerPresence, MessengerEvents, ReceivedMessage, SendResult } from './messenger.ts'
 export { MessengerStore } from './store/messenger-store.ts'
 export type { Contact, StoredMessage, DeliveryState, Direction } from './store/messenger-store.ts'
-export { dhtOptions, gossipsubOptions, inboxTopics, inboxEnvelopeValidator, checkInboxEnvelope } from './services/mesh-options.ts'
+export { dhtOptions, gossipsubOptions, pingOptions, inboxTopics, inboxEnvelopeValidator, checkInboxEnvelope } from './services/mesh-options.ts'
 
 export { rendezvousServer, rendezvousClient, rendezvousNamespace } from './services/rendezvous/index.ts'
 export type {

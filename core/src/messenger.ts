@@ -198,6 +198,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   /** Groups and channels: loaded on first use (a tab without groups never downloads it) */
   private groupEngine?: GroupEngine
   private loadingEngine?: Promise<GroupEngine>
+  private started = false
   private readonly onMessage = (evt: CustomEvent<{ topic: string, data: Uint8Array }>): void => {
     if (!this.topics.has(evt.detail.topic)) { return }
     this.receive(evt.detail.topic, evt.detail.data).catch(err => { this.log(`receive failed: ${err.name}: ${err.message}`) })
@@ -274,7 +275,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.loadingEngine ??= (async () => {
       const { GroupEngine } = await import('./groups/engine.ts')
       const engine = new GroupEngine(this.groupHost())
-      await engine.start()
+      // an offline messenger (never started) reads its groups without joining their topics
+      await engine.start(this.started)
       this.groupEngine = engine
       return engine
     })()
@@ -305,10 +307,10 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     this.mesh.pubsub.removeEventListener('message', this.onMessage)
     this.mesh.pubsub.addEventListener('message', this.onMessage)
     this.watchTopic(inboxTopic(this.identity.device.signing.publicKey))
-    if (this.groupEngine != null) {
-      await this.groupEngine.start()
-    } else if (await this.store.hasGroups()) {
-      await this.engine()
+    this.started = true
+    if (this.loadingEngine != null || await this.store.hasGroups()) {
+      // (again, when it was loaded while offline: its topics are joined now)
+      await (await this.engine()).start()
     }
     const published = await this.publishRecords()
     this.republish = setInterval(() => { this.publishRecords().catch(() => {}) }, RECORD_REPUBLISH_INTERVAL)

@@ -2,11 +2,12 @@
  * The `hypha` command line: a Hypha peer in a terminal or a script.
  *
  * Every command opens the home's database; the network commands (`contact
- * add`, `send`, `sync`, `listen`) also start a libp2p peer, dial the
- * bootstrap nodes and stop it again. Exit codes: 0 ok, 1 usage error, 2 operational error,
- * each error as one line on stderr. Keys and message texts never go to
- * stderr; message texts go to stdout only as the output of `listen` and
- * `history`.
+ * add`, `send`, `sync`, `listen`, and the group and channel commands that
+ * change or post something) also start a libp2p peer, dial the bootstrap
+ * nodes and stop it again. Exit codes: 0 ok, 1 usage error, 2 operational
+ * error, each error as one line on stderr. Keys and message texts never go
+ * to stderr; message texts go to stdout only as the output of `listen`,
+ * `sync` and the `history` commands.
  */
 
 import { existsSync } from 'node:fs'
@@ -15,8 +16,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
 import {
-  ContactNotFoundError, Messenger, MessengerStore, constants, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, libp2pMailboxes, parseUserId,
-  rendezvousPresence, saveIdentity
+  ContactNotFoundError, GroupPermissionError, Messenger, MessengerStore, constants, createIdentity, createWalletIdentity, exportBackup, importBackup, inboxTopic, libp2pMailboxes,
+  parseUserId, rendezvousPresence, saveIdentity
 } from '@hypha/core'
 import { parseBootstrapList } from './bootstrap-list.ts'
 import { BootstrapError, IdentityExistsError, UsageError } from './errors.ts'
@@ -25,7 +26,9 @@ import { loadPeerKey } from './peer-key.ts'
 import { DB_DIRNAME, openDatabase } from './storage.ts'
 import type { PeerNode } from './libp2p.ts'
 import type { Database } from './storage.ts'
-import type { Contact, LocalIdentity, MessengerMesh, ReceivedMessage, SendResult, StoredMessage } from '@hypha/core'
+import type {
+  ChannelInfo, Contact, GroupInfo, GroupMessage, GroupRejection, GroupSendResult, LocalIdentity, MessengerMesh, ReceivedMessage, SendResult, StoredMessage
+} from '@hypha/core'
 
 export const USAGE = `Usage: hypha [options] <command>
 
@@ -45,11 +48,34 @@ Commands:
                                receipt; text "-" sends each line of stdin
   sync                         go online, fetch what the mailboxes hold for this
                                device, print the new messages, exit
-  listen [--watch <user-id>]   fetch from the mailboxes, then stay online and
-                               print incoming messages until SIGINT/SIGTERM;
-                               --watch also prints every envelope seen on that
-                               user's inbox bucket
+  listen [--watch <user-id>] [--envelopes]
+                               fetch from the mailboxes, then stay online and
+                               print incoming messages, group messages, channel
+                               posts and membership changes until SIGINT/SIGTERM;
+                               --watch also joins that user's inbox bucket,
+                               --watch and --envelopes print every envelope seen
+                               (own inbox, watched buckets, group and channel topics)
   history <user-id|alias>      print the conversation with a contact
+  group create <name> [--member <user-id|alias>]...
+                               create a group (you are its admin) and invite members
+  group invite <group> <user-id|alias>...
+                               add members (admins only)
+  group remove <group> <user-id|alias>
+                               remove a member (admins only); every sender key rotates
+  group leave <group>          leave a group
+  group send <group> <text>    send to every member (live, and stored at the
+                               group's mailboxes); text "-" sends each line of stdin
+  group list                   print the groups, their member counts and your role
+  group members <group>        print the members of a group
+  group history <group>        print the messages of a group
+  channel create <name>        create a channel (you post, readers read); prints
+                               its invite link, which holds the channel key
+  channel join <invite-link>   join a channel as a reader
+  channel post <channel> <text>
+                               post to a channel you own; text "-" posts each line of stdin
+  channel list                 print the channels and your role
+  channel history <channel>    print the posts of a channel
+  (<group> and <channel>: the id or the name)
   backup export <file>         write an encrypted backup of the identity
   backup import <file>         restore an identity from a backup (passphrase from
                                HYPHA_BACKUP_PASSPHRASE or stdin)
@@ -99,27 +125,57 @@ const OPTIONS = {
   name: { type: 'string' },
   'wallet-keystore': { type: 'string' },
   timeout: { type: 'string' },
-  watch: { type: 'string', multiple: true }
+  watch: { type: 'string', multiple: true },
+  envelopes: { type: 'boolean' },
+  member: { type: 'string', multiple: true }
 } as const
 
 const GLOBAL_OPTIONS = ['home', 'bootstrap', 'json', 'allow-loopback', 'help']
 
 export type CommandName =
-  'init' | 'whoami' | 'contact add' | 'contact list' | 'send' | 'sync' | 'listen' | 'history' | 'backup export' | 'backup import'
+  'init' | 'whoami' | 'contact add' | 'contact list' | 'send' | 'sync' | 'listen' | 'history' | 'backup export' | 'backup import' |
+  'group create' | 'group invite' | 'group remove' | 'group leave' | 'group send' | 'group list' | 'group members' | 'group history' |
+  'channel create' | 'channel join' | 'channel post' | 'channel list' | 'channel history'
 
-/** Per command: its positional arguments and the options it takes besides the global ones */
-const COMMANDS: Record<CommandName, { args: string[], options: string[] }> = {
+/**
+ * Per command: its positional arguments, the options it takes besides the
+ * global ones, and whether its last argument repeats (one or more)
+ */
+const COMMANDS: Record<CommandName, { args: string[], options: string[], repeats?: boolean }> = {
   init: { args: [], options: ['name', 'wallet-keystore'] },
   whoami: { args: [], options: [] },
   'contact add': { args: ['user-id'], options: ['name'] },
   'contact list': { args: [], options: [] },
   send: { args: ['user-id|alias', 'text'], options: ['timeout'] },
   sync: { args: [], options: [] },
-  listen: { args: [], options: ['watch'] },
+  listen: { args: [], options: ['watch', 'envelopes'] },
   history: { args: ['user-id|alias'], options: [] },
   'backup export': { args: ['file'], options: [] },
-  'backup import': { args: ['file'], options: [] }
+  'backup import': { args: ['file'], options: [] },
+  'group create': { args: ['name'], options: ['member'] },
+  'group invite': { args: ['group', 'user-id|alias'], options: [], repeats: true },
+  'group remove': { args: ['group', 'user-id|alias'], options: [] },
+  'group leave': { args: ['group'], options: [] },
+  'group send': { args: ['group', 'text'], options: [] },
+  'group list': { args: [], options: [] },
+  'group members': { args: ['group'], options: [] },
+  'group history': { args: ['group'], options: [] },
+  'channel create': { args: ['name'], options: [] },
+  'channel join': { args: ['invite-link'], options: [] },
+  'channel post': { args: ['channel', 'text'], options: [] },
+  'channel list': { args: [], options: [] },
+  'channel history': { args: ['channel'], options: [] }
 }
+
+/** The commands that start a peer and need a bootstrap node */
+const NETWORK_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
+  'contact add', 'send', 'sync', 'listen',
+  'group create', 'group invite', 'group remove', 'group leave', 'group send',
+  'channel create', 'channel join', 'channel post'
+])
+
+/** The commands whose last argument is a message text */
+const TEXT_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['send', 'group send', 'channel post'])
 
 export interface CommandLine {
   /** undefined with --help */
@@ -134,6 +190,10 @@ export interface CommandLine {
   /** seconds */
   timeout: number
   watch: string[]
+  /** `listen`: print every envelope seen */
+  envelopes: boolean
+  /** `group create`: the members to invite, by user id or alias */
+  members: string[]
 }
 
 /**
@@ -155,7 +215,9 @@ export function parseCommandLine (argv: string[], env: Record<string, string | u
     args: [],
     ...globalOptions(values, env),
     timeout: DEFAULT_SEND_TIMEOUT,
-    watch: []
+    watch: [],
+    envelopes: false,
+    members: []
   }
   if (values.help === true) {
     return line
@@ -171,8 +233,8 @@ export function parseCommandLine (argv: string[], env: Record<string, string | u
   if (args.length < spec.args.length) {
     throw new UsageError(`${command}: missing <${spec.args[args.length]}>`)
   }
-  if (args.length > spec.args.length) {
-    throw new UsageError(`${command}: unexpected argument ${JSON.stringify(args[spec.args.length])}${command === 'send' ? ' (quote the text)' : ''}`)
+  if (args.length > spec.args.length && spec.repeats !== true) {
+    throw new UsageError(`${command}: unexpected argument ${JSON.stringify(args[spec.args.length])}${TEXT_COMMANDS.has(command) ? ' (quote the text)' : ''}`)
   }
 
   line.command = command
@@ -180,6 +242,8 @@ export function parseCommandLine (argv: string[], env: Record<string, string | u
   line.name = values.name
   line.walletKeystore = values['wallet-keystore']
   line.watch = values.watch ?? []
+  line.envelopes = values.envelopes === true
+  line.members = values.member ?? []
   if (values.timeout != null) {
     line.timeout = parseTimeout(values.timeout)
   }
@@ -208,8 +272,9 @@ function commandOf (positionals: string[]): { command: CommandName, args: string
   if (first == null) {
     throw new UsageError('missing command (see hypha --help)')
   }
-  if (first === 'contact' || first === 'backup') {
-    const sub = first === 'contact' ? ['add', 'list'] : ['export', 'import']
+  // two-word commands: `contact add`, `group send`...
+  const sub = Object.keys(COMMANDS).filter(name => name.startsWith(`${first} `)).map(name => name.slice(first.length + 1))
+  if (sub.length > 0) {
     if (second == null || !sub.includes(second)) {
       throw new UsageError(`${first}: expected one of ${sub.join(', ')}${second == null ? '' : `, got ${JSON.stringify(second)}`}`)
     }
@@ -232,14 +297,33 @@ function parseTimeout (value: string): number {
 /** Checks of values that need the command: user ids, names, bootstrap nodes for the network commands */
 function checkCommand (line: CommandLine): void {
   const command = line.command
+  if (command == null) { return }
   for (const userId of command === 'contact add' ? [line.args[0], ...line.watch] : line.watch) {
     checkUserId(userId)
+  }
+  // members are user ids or aliases; what looks like a user id must be one
+  for (const member of memberArgs(line)) {
+    if (member === '') { throw new UsageError(`${command}: a member must not be empty`) }
+    if (member.startsWith('did:')) { checkUserId(member) }
   }
   if (line.name === '' && command === 'contact add') {
     throw new UsageError('--name must not be empty')
   }
-  if ((command === 'contact add' || command === 'send' || command === 'sync' || command === 'listen') && line.bootstrap.length === 0) {
+  if ((command === 'group create' || command === 'channel create') && line.args[0].trim() === '') {
+    throw new UsageError(`${command}: <name> must not be empty`)
+  }
+  if (NETWORK_COMMANDS.has(command) && line.bootstrap.length === 0) {
     throw new UsageError(`${command}: no bootstrap node: give --bootstrap <multiaddr> or set HYPHA_BOOTSTRAP`)
+  }
+}
+
+/** The user ids or aliases a group command names */
+function memberArgs (line: CommandLine): string[] {
+  switch (line.command) {
+    case 'group create': return line.members
+    case 'group invite':
+    case 'group remove': return line.args.slice(1)
+    default: return []
   }
 }
 
@@ -367,6 +451,19 @@ class Cli {
       case 'history': return this.history()
       case 'backup export': return this.backupExport()
       case 'backup import': return this.backupImport()
+      case 'group create': return this.groupCreate()
+      case 'group invite': return this.groupInvite()
+      case 'group remove': return this.groupRemove()
+      case 'group leave': return this.groupLeave()
+      case 'group send': return this.groupSend()
+      case 'group list': return this.groupList()
+      case 'group members': return this.groupMembers()
+      case 'group history': return this.groupHistory()
+      case 'channel create': return this.channelCreate()
+      case 'channel join': return this.channelJoin()
+      case 'channel post': return this.channelPost()
+      case 'channel list': return this.channelList()
+      case 'channel history': return this.channelHistory()
       default: throw new UsageError(`unknown command ${JSON.stringify(command)}`)
     }
   }
@@ -606,14 +703,18 @@ class Cli {
   private async sync (): Promise<number> {
     await this.online(async ({ messenger }) => {
       messenger.addEventListener('message', evt => { this.printMessage(evt.detail) })
+      this.printGroupEvents(messenger)
       if (!(await messenger.start()).published) { this.warn('own device records not published') }
+      await this.learnGroupNames(messenger)
       const result = await messenger.sync()
       for (const failure of result.failed) { this.warn(`mailbox ${failure.peer} not reached: ${describeError(failure.error)}`) }
       if (result.reached.length === 0) {
         throw new BootstrapError('no mailbox reached')
       }
-      this.print({ type: 'sync', messages: result.messages.length, envelopes: result.envelopes, reached: result.reached.length, failed: result.failed.length, missing: result.missing },
-        `${result.messages.length} new message${result.messages.length === 1 ? '' : 's'} from ${result.reached.length} mailbox${result.reached.length === 1 ? '' : 'es'}` +
+      // `messages` counts every message line printed: 1:1, group and channel
+      const messages = result.messages.length + result.groupMessages.length
+      this.print({ type: 'sync', messages, envelopes: result.envelopes, reached: result.reached.length, failed: result.failed.length, missing: result.missing },
+        `${messages} new message${messages === 1 ? '' : 's'} from ${result.reached.length} mailbox${result.reached.length === 1 ? '' : 'es'}` +
         (result.missing > 0 ? `; ${result.missing} known missing` : ''))
     })
     return 0
@@ -627,7 +728,8 @@ class Cli {
       messenger.addEventListener('receipt', evt => {
         this.print({ type: 'receipt', id: evt.detail.id, from: evt.detail.from }, `delivered ${evt.detail.id} to ${evt.detail.from}`)
       })
-      if (this.line.watch.length > 0) {
+      this.printGroupEvents(messenger)
+      if (this.line.watch.length > 0 || this.line.envelopes) {
         messenger.addEventListener('envelope', evt => {
           const e = evt.detail
           this.print({ type: 'envelope', topic: e.topic, id: e.id, bytes: e.bytes, decrypted: e.decrypted },
@@ -638,7 +740,9 @@ class Cli {
       node.addEventListener('peer:disconnect', evt => { this.debug(`disconnected from ${evt.detail.toString()}`) })
       node.addEventListener('peer:connect', evt => { this.debug(`connected to ${evt.detail.toString()}`) })
       if (!(await messenger.start()).published) { this.warn('own device records not published') }
-      const topics = [inboxTopic(messenger.identity.device.signing.publicKey)]
+      // start() joined the topics of the groups and channels (inbox buckets too)
+      const joined = await this.learnGroupNames(messenger)
+      const topics = [inboxTopic(messenger.identity.device.signing.publicKey), ...joined.map(info => info.topic)]
       for (const userId of this.line.watch) {
         const list = await messenger.fetchDeviceList(userId)
         if (list == null) { throw new ContactNotFoundError(`no device list found for ${userId}: is it online, or has it ever been?`) }
@@ -655,7 +759,7 @@ class Cli {
       // what came while this device was offline, then live (the messenger fetches again every few minutes)
       const synced = await messenger.sync()
       for (const failure of synced.failed) { this.warn(`mailbox ${failure.peer} not reached: ${describeError(failure.error)}`) }
-      this.print({ type: 'ready', userId: messenger.userId, peerId: node.peerId.toString(), synced: synced.messages.length }, `listening as ${messenger.userId} (Ctrl-C to stop)`)
+      this.print({ type: 'ready', userId: messenger.userId, peerId: node.peerId.toString(), synced: synced.messages.length + synced.groupMessages.length }, `listening as ${messenger.userId} (Ctrl-C to stop)`)
       await stopped
     })
     return 0
@@ -667,6 +771,237 @@ class Cli {
       this.print({ type: 'history', id: m.id, peer: m.peer, direction: m.direction, text: m.text, sentAt: m.sentAt, state: m.state },
         `${new Date(m.sentAt).toISOString()} ${m.direction === 'in' ? '<' : '>'} ${printable(m.text)}${m.state == null ? '' : ` [${m.state}]`}`)
     }
+    return 0
+  }
+
+  /** Group and channel names by id, for the human lines of `listen` and `sync` */
+  private readonly groupNames = new Map<string, string>()
+
+  /** The names of the groups and channels `start()` loaded; resolves with them */
+  private async learnGroupNames (messenger: Messenger): Promise<Array<GroupInfo | ChannelInfo>> {
+    const [groups, channels] = await Promise.all([messenger.groups(), messenger.channels()])
+    for (const info of [...groups, ...channels]) { this.groupNames.set(info.id, info.name) }
+    return [...groups, ...channels]
+  }
+
+  /** Prints group messages, channel posts, membership changes and refusals as the messenger emits them */
+  private printGroupEvents (messenger: Messenger): void {
+    messenger.addEventListener('group-message', evt => { this.printGroupMessage(evt.detail) })
+    messenger.addEventListener('group', evt => {
+      this.groupNames.set(evt.detail.id, evt.detail.name)
+      this.printGroup(evt.detail)
+    })
+    messenger.addEventListener('channel', evt => {
+      this.groupNames.set(evt.detail.id, evt.detail.name)
+      this.printChannel(evt.detail)
+    })
+    messenger.addEventListener('group-rejected', evt => { this.printRejection(evt.detail) })
+  }
+
+  /** A group's or channel's name for a human line (the start of its id when unknown) */
+  private groupName (id: string): string {
+    return printable(this.groupNames.get(id) ?? id.slice(0, 16))
+  }
+
+  private printGroup (group: GroupInfo): void {
+    const count = group.members.length
+    this.print(
+      { type: 'group', id: group.id, name: group.name, members: group.members.map(m => m.userId), member: group.member, admin: group.admin, topic: group.topic },
+      `${printable(group.name)}  ${group.id}  (${count} member${count === 1 ? '' : 's'}${group.admin ? ', admin' : ''}${group.member ? '' : ', not a member'})`
+    )
+  }
+
+  /** The invite link holds the channel key: it is printed by `channel create` only */
+  private printChannel (channel: ChannelInfo, withInvite = false): void {
+    const readers = channel.readers.length
+    this.print(
+      { type: 'channel', id: channel.id, name: channel.name, owner: channel.owner, admin: channel.admin, readers: channel.readers, topic: channel.topic, ...(withInvite ? { invite: channel.invite } : {}) },
+      withInvite
+        ? channel.invite
+        : `${printable(channel.name)}  ${channel.id}  (${channel.admin ? `owner, ${readers} known reader${readers === 1 ? '' : 's'}` : `reader; posts by ${channel.owner}`})`
+    )
+  }
+
+  private printGroupMessage (m: GroupMessage): void {
+    this.print({ type: 'group-message', kind: m.kind, group: m.group, from: m.from, id: m.id, text: m.text, sentAt: m.sentAt },
+      `${new Date(m.sentAt).toISOString()} [${this.groupName(m.group)}] ${m.from}: ${printable(m.text)}`)
+  }
+
+  private printRejection (r: GroupRejection): void {
+    this.print({ type: 'group-rejected', kind: r.kind, group: r.group, reason: r.reason },
+      `refused a ${r.kind === 'group' ? 'message or change' : 'post'} in [${this.groupName(r.group)}]: ${r.reason}`)
+  }
+
+  /** Resolves the aliases among `members` before any network wait, so that a typo fails at once */
+  private async resolveMembers (messenger: Messenger, members: string[]): Promise<void> {
+    for (const member of members) {
+      if (!member.startsWith('did:')) { await messenger.resolve(member) }
+    }
+  }
+
+  /** Joins the own inbox and the group and channel topics (loading the groups) and publishes the device records */
+  private async startMessenger (messenger: Messenger): Promise<void> {
+    if (!(await messenger.start()).published) { this.warn('own device records not published') }
+  }
+
+  private async groupCreate (): Promise<number> {
+    const [name] = this.line.args
+    const group = await this.online(async ({ messenger }) => {
+      await this.startMessenger(messenger)
+      return messenger.createGroup(name, this.line.members)
+    }, async messenger => { await this.resolveMembers(messenger, this.line.members) })
+    this.printGroup(group)
+    return 0
+  }
+
+  /** An admin's change of a group: aliases are resolved before going online, the role is checked before the change */
+  private async groupChange (change: (messenger: Messenger, id: string) => Promise<GroupInfo>, members: string[]): Promise<number> {
+    const group = await this.online(async ({ messenger }) => {
+      await this.startMessenger(messenger)
+      const info = await messenger.group(this.line.args[0])
+      if (!info.admin) { throw new GroupPermissionError('only an admin of the group can change its members') }
+      return change(messenger, info.id)
+    }, async messenger => { await this.resolveMembers(messenger, members) })
+    this.printGroup(group)
+    return 0
+  }
+
+  private async groupInvite (): Promise<number> {
+    const members = this.line.args.slice(1)
+    return this.groupChange(async (messenger, id) => messenger.addToGroup(id, members), members)
+  }
+
+  private async groupRemove (): Promise<number> {
+    const member = this.line.args[1]
+    return this.groupChange(async (messenger, id) => messenger.removeFromGroup(id, member), [member])
+  }
+
+  private async groupLeave (): Promise<number> {
+    const group = await this.online(async ({ messenger }) => {
+      await this.startMessenger(messenger)
+      const group = await messenger.group(this.line.args[0])
+      await messenger.leaveGroup(group.id)
+      return group
+    })
+    this.print({ type: 'left', kind: 'group', group: group.id, name: group.name }, `left ${printable(group.name)}  ${group.id}`)
+    return 0
+  }
+
+  private async groupSend (): Promise<number> {
+    return this.post(async messenger => {
+      const group = await messenger.group(this.line.args[0])
+      if (!group.member) { throw new GroupPermissionError('not a member of the group') }
+      return group
+    }, async (messenger, id, text) => messenger.sendToGroup(id, text))
+  }
+
+  private async channelPost (): Promise<number> {
+    return this.post(async messenger => {
+      const channel = await messenger.channel(this.line.args[0])
+      if (!channel.admin) { throw new GroupPermissionError('only the owner of the channel posts to it') }
+      return channel
+    }, async (messenger, id, text) => messenger.postToChannel(id, text))
+  }
+
+  /**
+   * `group send` and `channel post`: the group or channel is looked up (and
+   * the right to post checked) before anything is sent; text "-" posts each
+   * line of stdin. Exits 2 when a message reached neither a peer nor a mailbox.
+   */
+  private async post (
+    target: (messenger: Messenger) => Promise<GroupInfo | ChannelInfo>,
+    send: (messenger: Messenger, id: string, text: string) => Promise<GroupSendResult>
+  ): Promise<number> {
+    const { waitForTopicPeers } = await import('./libp2p.ts')
+    const text = this.line.args[1]
+    const { info, sent } = await this.online(async ({ node, messenger }) => {
+      await this.startMessenger(messenger)
+      const info = await target(messenger)
+      // be in the topic's mesh (an inbox bucket, relayed by the bootstrap nodes) before publishing; else the mailboxes still keep the messages
+      if (!await waitForTopicPeers(node, info.topic, TOPIC_READY_TIMEOUT)) { this.warn(`no mesh peer on ${info.topic} yet`) }
+      const sent: GroupSendResult[] = []
+      for await (const line of text === '-' ? this.stdinLines() : [text]) {
+        const result = await send(messenger, info.id, line)
+        this.debug(`published ${result.id} to ${result.published} peer(s), stored at ${result.stored.successes.length} mailbox(es)`)
+        sent.push(result)
+      }
+      return { info, sent }
+    })
+
+    let failed = 0
+    for (const result of sent) {
+      const stored = result.stored.successes.length
+      const out = result.published > 0 || stored > 0
+      if (!out) { failed++ }
+      this.print({
+        type: 'group-sent',
+        kind: info.kind,
+        group: info.id,
+        id: result.id,
+        published: result.published,
+        stored,
+        mailboxes: result.stored.successes.map(r => r.mailbox.toString()),
+        durable: result.durable
+      }, !out
+        ? `not sent to ${printable(info.name)}: no peer and no mailbox took the message`
+        : `sent ${result.id} to ${printable(info.name)}: ${result.published > 0 ? 'published' : 'not published'}, stored at ${stored} mailbox${stored === 1 ? '' : 'es'}`)
+    }
+    return failed === 0 ? 0 : 2
+  }
+
+  private async groupList (): Promise<number> {
+    const groups = await this.offline(async messenger => messenger.groups())
+    for (const group of groups) { this.printGroup(group) }
+    return 0
+  }
+
+  private async groupMembers (): Promise<number> {
+    const group = await this.offline(async messenger => messenger.group(this.line.args[0]))
+    for (const m of group.members) {
+      this.print({ type: 'member', group: group.id, userId: m.userId, admin: m.admin, devices: m.devices },
+        `${m.userId}${m.admin ? '  admin' : ''}`)
+    }
+    return 0
+  }
+
+  private printGroupHistory (messages: GroupMessage[]): void {
+    for (const m of messages) {
+      this.print({ type: 'group-history', kind: m.kind, group: m.group, id: m.id, from: m.from, direction: m.direction, text: m.text, sentAt: m.sentAt, state: m.state },
+        `${new Date(m.sentAt).toISOString()} ${m.direction === 'in' ? `< ${m.from}:` : '>'} ${printable(m.text)}${m.state == null ? '' : ` [${m.state}]`}`)
+    }
+  }
+
+  private async groupHistory (): Promise<number> {
+    this.printGroupHistory(await this.offline(async messenger => messenger.groupHistory(this.line.args[0])))
+    return 0
+  }
+
+  private async channelCreate (): Promise<number> {
+    const channel = await this.online(async ({ messenger }) => {
+      await this.startMessenger(messenger)
+      return messenger.createChannel(this.line.args[0])
+    })
+    this.printChannel(channel, true)
+    return 0
+  }
+
+  private async channelJoin (): Promise<number> {
+    const channel = await this.online(async ({ messenger }) => {
+      await this.startMessenger(messenger)
+      return messenger.joinChannel(this.line.args[0])
+    })
+    this.printChannel(channel)
+    return 0
+  }
+
+  private async channelList (): Promise<number> {
+    const channels = await this.offline(async messenger => messenger.channels())
+    for (const channel of channels) { this.printChannel(channel) }
+    return 0
+  }
+
+  private async channelHistory (): Promise<number> {
+    this.printGroupHistory(await this.offline(async messenger => messenger.channelHistory(this.line.args[0])))
     return 0
   }
 

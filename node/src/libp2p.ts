@@ -7,7 +7,7 @@
 
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { dhtOptions, gossipsubOptions, mailboxClient, rendezvousClient, waitUntil } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, mailboxClient, pingOptions, rendezvousClient, waitUntil } from '@hypha/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { dcutr } from '@libp2p/dcutr'
@@ -119,7 +119,7 @@ export async function createPeerNode (init: PeerNodeInit): Promise<PeerNode> {
     },
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: ping(pingOptions()),
       dcutr: dcutr(),
       dht: kadDHT({
         ...dhtOptions(),

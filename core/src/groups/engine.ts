@@ -207,8 +207,8 @@ export class GroupEngine {
     this.host = host
   }
 
-  /** Loads every group and channel and joins their topics */
-  async start (): Promise<void> {
+  /** Loads every group and channel and, with `watch` (the messenger is online), joins their topics */
+  async start (watch = true): Promise<void> {
     if (!this.loaded) {
       this.loaded = true
       for (const [key] of await this.host.store.groupRecords('g!', -1)) {
@@ -232,7 +232,9 @@ export class GroupEngine {
         }
       }
     }
-    for (const rt of this.byHint.values()) { this.host.watchTopic(rt.topic) }
+    if (watch) {
+      for (const rt of this.byHint.values()) { this.host.watchTopic(rt.topic) }
+    }
   }
 
   private async loadGroup (id: string): Promise<void> {

@@ -302,3 +302,13 @@ export const MAX_CHANNEL_EPOCHS = 2
 
 /** Envelopes fetched from one group or channel inbox at one mailbox per sync */
 export const MAX_GROUP_SYNC_ENTRIES = 10_000
+
+/**
+ * Outbound ping streams per connection. libp2p's connection monitor pings
+ * every connection every 10 s on the ping protocol, and the DHT's routing
+ * table pings new contacts through the same service; with the service's
+ * default of 1 the two collide, the monitor's ping fails with
+ * TooManyOutboundProtocolStreamsError and the monitor closes the connection
+ * (to a bootstrap node, say), dropping what is published meanwhile.
+ */
+export const PING_MAX_OUTBOUND_STREAMS = 4

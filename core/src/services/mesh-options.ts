@@ -10,7 +10,7 @@ import { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from '../crypto/ratchet.ts'
 import { decodePrekeyEnvelope, PREKEY_ENVELOPE_TYPE } from '../crypto/session.ts'
 import { MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
 import { parseGroupEnvelope } from '../groups/wire.ts'
-import { CHANNEL_POST_TYPE, DHT_PROTOCOL, GROUP_MESSAGE_TYPE, INBOX_BUCKETS, INBOX_TOPIC_PREFIX, KEY_PACKAGE_TYPE, MAX_ENVELOPE_BYTES } from '../protocol/constants.ts'
+import { CHANNEL_POST_TYPE, DHT_PROTOCOL, PING_MAX_OUTBOUND_STREAMS, GROUP_MESSAGE_TYPE, INBOX_BUCKETS, INBOX_TOPIC_PREFIX, KEY_PACKAGE_TYPE, MAX_ENVELOPE_BYTES } from '../protocol/constants.ts'
 import { hyphaRecords } from './records/index.ts'
 
 /**
@@ -86,4 +86,9 @@ export function checkInboxEnvelope (envelope: Uint8Array): void {
     return
   }
   throw new UnsupportedVersionError(`unknown envelope type ${envelope[0]}`)
+}
+
+/** Options for `@libp2p/ping` on every Hypha node (see PING_MAX_OUTBOUND_STREAMS) */
+export function pingOptions (): { maxOutboundStreams: number } {
+  return { maxOutboundStreams: PING_MAX_OUTBOUND_STREAMS }
 }
