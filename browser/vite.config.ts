@@ -86,8 +86,10 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // core and its crypto, needed by both the entry and the networking chunk, as one chunk
-        // rather than several small ones (each chunk costs its own gzip stream and import glue)
-        manualChunks: (id: string) => /\/core\/dist\/|\/node_modules\/@noble\//.test(id) ? 'core' : undefined
+        // rather than several small ones (each chunk costs its own gzip stream and import glue);
+        // not core's group engine, which the Messenger imports on demand (a user with no group
+        // or channel never loads it): forced into this chunk, it would load with every start
+        manualChunks: (id: string) => /\/core\/dist\/|\/node_modules\/@noble\//.test(id) && !/\/core\/dist\/src\/groups\//.test(id) ? 'core' : undefined
       }
     },
     sourcemap: false,

@@ -1,6 +1,8 @@
 /**
  * What the user typed to add a contact: a user id, or an invite link (a full
- * URL or just its `#/add/...` fragment).
+ * URL or just its `#/add/...` fragment); and the members typed or pasted when
+ * a group is made or grows (any mix of those, spaces, commas or new lines
+ * between them).
  */
 
 import { parseUserId } from '@hypha/core'
@@ -44,4 +46,35 @@ export function parseContactInput (text: string): string {
   } catch (err: any) {
     throw new InvalidContactInputError(`not a user id: ${err.message}`)
   }
+}
+
+/** Members one paste may name (a group's own size limit is core's to enforce) */
+export const MAX_PASTED_MEMBERS = 64
+
+/** Characters of a rejected entry quoted back in the error */
+const QUOTED_LENGTH = 40
+
+/**
+ * The distinct user ids in `text`, in order.
+ *
+ * @throws {InvalidContactInputError} naming the first entry that is neither a user id nor an invite link
+ * @throws {RangeError} over MAX_PASTED_MEMBERS ids
+ */
+export function parseMemberList (text: string): string[] {
+  const ids: string[] = []
+  for (const entry of String(text).split(/[\s,;]+/)) {
+    if (entry === '') { continue }
+    let userId: string
+    try {
+      userId = parseContactInput(entry)
+    } catch (err: any) {
+      const quoted = entry.length > QUOTED_LENGTH ? `${entry.slice(0, QUOTED_LENGTH)}…` : entry
+      throw new InvalidContactInputError(`${quoted}: ${err.message}`)
+    }
+    if (!ids.includes(userId)) { ids.push(userId) }
+  }
+  if (ids.length > MAX_PASTED_MEMBERS) {
+    throw new RangeError(`at most ${MAX_PASTED_MEMBERS} members at once, got ${ids.length}`)
+  }
+  return ids
 }

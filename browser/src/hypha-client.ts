@@ -9,7 +9,7 @@
 import { MessengerStore, atRestCipher, constants, createIdentity } from '@hypha/core'
 import { Level } from 'level'
 import { BOOTSTRAP_STORAGE_KEY, CONFIG_CACHE_KEY, EMPTY_CONFIG, MAX_CONFIG_BYTES, bootstrapPeerIds, effectiveConfig, parseConfig, parseSavedBootstrap } from './config.ts'
-import { parseContactInput } from './contact-input.ts'
+import { parseContactInput, parseMemberList } from './contact-input.ts'
 import { BackupInputError, BootstrapError, KeyMismatchError, QueueFullError } from './errors.ts'
 import { deleteKeyDb, loadOrCreateDataKey } from './storage/key-vault.ts'
 import { UiState } from './storage/ui-state.ts'
@@ -20,7 +20,7 @@ import type { BrowserNode } from './peer/browser-node.ts'
 import type { DirectPresence } from './peer/direct.ts'
 import type { ConnectionRow } from './transport.ts'
 import type { WalletProvider } from './wallet/eip6963.ts'
-import type { AtRest, Contact, LocalIdentity, Messenger, ReceivedMessage, StoredMessage } from '@hypha/core'
+import type { AtRest, ChannelInfo, Contact, GroupInfo, GroupMessage, GroupRejection, LocalIdentity, Messenger, ReceivedMessage, StoredMessage } from '@hypha/core'
 import type { Connection } from '@libp2p/interface'
 
 /** The networking chunk (src/peer/open-peer.ts), loaded once there is an identity */
@@ -54,6 +54,12 @@ export const MIN_BACKUP_PASSPHRASE_LENGTH = 8
 /** A stored outgoing message still `sending` this long after it was written was not sent (ms) */
 export const SEND_STALE_AFTER = constants.PUBLISH_TIMEOUT + 15_000
 
+/** Refusals of group operations and posts (core's `group-rejected`) kept for the group views, newest last */
+export const MAX_REJECTIONS = 20
+
+/** Read markers of groups and channels sit beside those of people, under `group:<id>` (user ids start with `did:`) */
+const GROUP_MARKER = 'group:'
+
 export type Phase = 'loading' | 'onboarding' | 'backup-offer' | 'ready' | 'error'
 
 export interface PendingMessage {
@@ -78,6 +84,18 @@ export interface ConversationSummary {
   activeAt: number
 }
 
+/** A group or a channel in the conversation list */
+export interface GroupSummary {
+  kind: 'group' | 'channel'
+  id: string
+  title: string
+  /** False once this user left or was removed (groups; a channel is always true) */
+  member: boolean
+  unread: number
+  last?: GroupMessage
+  activeAt: number
+}
+
 export interface HyphaClientEvents {
   /** phase, identity or configuration changed */
   phase: CustomEvent<Phase>
@@ -87,6 +105,8 @@ export interface HyphaClientEvents {
   conversation: CustomEvent<{ userId: string }>
   /** the contact list or the conversation list changed */
   conversations: CustomEvent<undefined>
+  /** a group or a channel changed (messages, members, readers, a refusal), by id */
+  group: CustomEvent<{ id: string }>
 }
 
 /**
@@ -148,6 +168,9 @@ async function quietly (step: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The Messenger's events about groups and channels, each followed by a `group` event of the client */
+const GROUP_EVENTS = ['group-message', 'group', 'channel', 'group-rejected'] as const
+
 function savedBootstrap (): string[] | undefined {
   return parseSavedBootstrap(storage()?.getItem(BOOTSTRAP_STORAGE_KEY))
 }
@@ -168,6 +191,8 @@ export class HyphaClient extends EventTarget {
   /** What the network is doing, for the offline banner */
   status = 'starting'
   readonly log: string[] = []
+  /** The latest refusals of group operations and posts (at most MAX_REJECTIONS), newest last */
+  readonly rejections: GroupRejection[] = []
 
   private db?: Level<string, any>
   private atRest?: AtRest
@@ -207,6 +232,17 @@ export class HyphaClient extends EventTarget {
   }
 
   private readonly onReceipt = (evt: CustomEvent<{ id: string, from: string }>): void => { this.emit('conversation', { userId: evt.detail.from }) }
+
+  /** group-message, group, channel and group-rejected: the group (or channel) they are about changed */
+  private readonly onGroupEvent = (evt: Event): void => {
+    const detail = (evt as CustomEvent<GroupMessage | GroupInfo | ChannelInfo | GroupRejection>).detail
+    if (evt.type === 'group-rejected') {
+      this.rejections.push(detail as GroupRejection)
+      this.rejections.splice(0, this.rejections.length - MAX_REJECTIONS)
+    }
+    // a message and a refusal name their group; a GroupInfo or ChannelInfo is one
+    this.groupChanged('group' in detail ? detail.group : detail.id)
+  }
 
   /** Fetches config.json again if it could not be read (the app started offline) */
   private async refreshConfig (): Promise<void> {
@@ -372,6 +408,7 @@ export class HyphaClient extends EventTarget {
     this.messenger = messenger
     messenger.addEventListener('message', this.onMessage)
     messenger.addEventListener('receipt', this.onReceipt)
+    for (const type of GROUP_EVENTS) { messenger.addEventListener(type, this.onGroupEvent) }
     node.addEventListener('connection:open', this.onConnectionChange)
     node.addEventListener('connection:close', this.onConnectionChange)
     window.addEventListener('online', this.onWindowOnline)
@@ -592,14 +629,76 @@ export class HyphaClient extends EventTarget {
 
   /** Everything in the conversation has been seen */
   async markRead (userId: string): Promise<void> {
+    await this.markSeen(userId, this.history(userId))
+  }
+
+  /** Moves the read marker under `key` to the newest of `messages` */
+  private async markSeen (key: string, messages: Promise<ReadonlyArray<{ direction: 'in' | 'out', storedAt: number }>>): Promise<void> {
     const ui = this.ui
-    if (ui == null) { return }
-    const [history, marker] = await Promise.all([this.history(userId), ui.lastRead(userId)])
+    if (ui == null) {
+      messages.catch(() => {})
+      return
+    }
+    const [history, marker] = await Promise.all([messages, ui.lastRead(key)])
     const next = readMarker(history, marker)
     if (next !== (marker ?? 0)) {
-      await ui.setLastRead(userId, next)
+      await ui.setLastRead(key, next)
       this.emit('conversations', undefined)
     }
+  }
+
+  // --- groups and channels -------------------------------------------------
+  // the screens that change them load on demand (src/controllers/group-controller.ts);
+  // what the conversation list needs stays here
+
+  /** Groups and channels with unread counts, most recent first */
+  async groupConversations (): Promise<GroupSummary[]> {
+    const messenger = this.requireMessenger()
+    const [groups, channels, markers] = await Promise.all([
+      messenger.groups(),
+      messenger.channels(),
+      this.ui?.lastReadAll() ?? new Map<string, number>()
+    ])
+    const summaries = await Promise.all([...groups, ...channels].map(async (info): Promise<GroupSummary> => {
+      const history = await this.groupHistory(info)
+      const last = history[history.length - 1]
+      return {
+        kind: info.kind,
+        id: info.id,
+        title: info.name,
+        member: info.kind === 'channel' || info.member,
+        unread: countUnread(history, markers.get(GROUP_MARKER + info.id)),
+        last,
+        activeAt: Math.max(last?.storedAt ?? 0, info.kind === 'group' ? info.createdAt : 0)
+      }
+    }))
+    return summaries.sort((a, b) => b.activeAt - a.activeAt)
+  }
+
+  /** A group's or a channel's messages, oldest first */
+  async groupHistory (info: { kind: 'group' | 'channel', id: string }): Promise<GroupMessage[]> {
+    const messenger = this.requireMessenger()
+    return info.kind === 'group' ? messenger.groupHistory(info.id) : messenger.channelHistory(info.id)
+  }
+
+  /** Everything in the group or channel has been seen */
+  async markGroupRead (info: { kind: 'group' | 'channel', id: string }): Promise<void> {
+    await this.markSeen(GROUP_MARKER + info.id, this.groupHistory(info))
+  }
+
+  /**
+   * The user ids pasted for a group (`parseMemberList`). The group screens
+   * read them through here: importing contact-input.ts from their chunk would
+   * split errors.ts off the app's entry into a chunk of its own (rolldown).
+   */
+  parseMembers (text: string): string[] {
+    return parseMemberList(text)
+  }
+
+  /** Tells the views that a group or a channel changed (core's events do, and the screens after their own changes) */
+  groupChanged (id: string): void {
+    this.emit('group', { id })
+    this.emit('conversations', undefined)
   }
 
   private async received (peer: string): Promise<void> {
@@ -708,6 +807,7 @@ export class HyphaClient extends EventTarget {
     if (this.messenger != null) {
       this.messenger.removeEventListener('message', this.onMessage)
       this.messenger.removeEventListener('receipt', this.onReceipt)
+      for (const type of GROUP_EVENTS) { this.messenger.removeEventListener(type, this.onGroupEvent) }
       if (this.messengerStarted) { await quietly(async () => this.messenger?.stop()) }
     }
     await quietly(async () => this.node?.stop())

@@ -5,7 +5,8 @@
  * static app (lit + vite, a PWA, storage in IndexedDB). `npm run build`
  * writes the app to `dist/app` (see README.md); this entry point exports the
  * pure pieces the app is built on, for tests and tools: invite links (a user
- * id in the URL fragment, which the hosting server never sees), the checks of
+ * id in the URL fragment, which the hosting server never sees) and channel
+ * links (core's channel invite, also in the fragment), the checks of
  * `config.json` and of bootstrap addresses, and how a connection's transport
  * is named in the connection panel.
  *
@@ -25,7 +26,11 @@
  * ```
  */
 
-export { inviteLink, parseInviteHash, INVITE_HASH_PREFIX, MAX_INVITE_USER_ID_LENGTH } from './invite.ts'
+export {
+  inviteLink, parseInviteHash, INVITE_HASH_PREFIX, MAX_INVITE_USER_ID_LENGTH,
+  parseChannelHash, CHANNEL_HASH_PREFIX, MAX_CHANNEL_PAYLOAD_LENGTH
+} from './invite.ts'
+export { channelLink, shortUserId, senderName } from './group-input.ts'
 export {
   parseConfig, parseBootstrapText, checkBootstrapAddress, effectiveConfig, bootstrapPeerIds,
   MAX_BOOTSTRAP_ADDRESSES, MAX_ICE_SERVERS, MAX_CONFIG_BYTES
@@ -33,7 +38,7 @@ export {
 export type { AppConfig, BootstrapListProblem } from './config.ts'
 export { transportOf, peerKindOf } from './transport.ts'
 export type { TransportKind, PeerKind } from './transport.ts'
-export { parseContactInput } from './contact-input.ts'
+export { parseContactInput, parseMemberList, MAX_PASTED_MEMBERS } from './contact-input.ts'
 export { countUnread, readMarker } from './unread.ts'
 export { shownState, deliveryLabel } from './delivery.ts'
 export * from './errors.ts'

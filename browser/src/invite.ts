@@ -67,3 +67,29 @@ function checkUserId (userId: string): void {
     throw new RangeError(`user id must be at most ${MAX_INVITE_USER_ID_LENGTH} characters, got ${userId.length}`)
   }
 }
+
+/** The hash route that joins a channel: `#/channel/<payload>`, the payload of core's `hypha://channel/<payload>` invite */
+export const CHANNEL_HASH_PREFIX = '#/channel/'
+
+/**
+ * Longest channel invite payload accepted (base64url). It carries the
+ * channel's id, name, owner and key: well under 1 KB; the margin leaves room
+ * without letting a link carry arbitrary amounts of text.
+ */
+export const MAX_CHANNEL_PAYLOAD_LENGTH = 4096
+
+const PAYLOAD = /^[A-Za-z0-9_-]+$/
+
+/**
+ * The payload of a channel route (`location.hash`), or `undefined` when the
+ * hash is not one: another route, an empty payload, a character outside
+ * base64url, or a payload longer than MAX_CHANNEL_PAYLOAD_LENGTH. Whether the
+ * payload is a valid invite is core's to say (`Messenger.joinChannel`).
+ */
+export function parseChannelHash (hash: string): string | undefined {
+  if (typeof hash !== 'string' || !hash.startsWith(CHANNEL_HASH_PREFIX)) {
+    return undefined
+  }
+  const payload = hash.slice(CHANNEL_HASH_PREFIX.length)
+  return payload.length <= MAX_CHANNEL_PAYLOAD_LENGTH && PAYLOAD.test(payload) ? payload : undefined
+}

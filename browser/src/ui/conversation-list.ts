@@ -4,11 +4,12 @@ import { customElement, property, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
 import { clientContext } from './context.ts'
 import { baseStyles } from './styles.ts'
-import type { ConversationSummary, HyphaClient } from '../hypha-client.ts'
+import type { ConversationSummary, GroupSummary, HyphaClient } from '../hypha-client.ts'
 
 /**
- * The conversations, most recent first, with unread counts. Fires
- * `open-conversation` (detail: the user id) when one is chosen.
+ * The conversations, groups and channels, most recent first, with unread
+ * counts. Fires `open-conversation` (detail: the user id) or `open-group`
+ * (detail: `{ kind, id }`) when one is chosen.
  */
 @customElement('conversation-list')
 export class ConversationList extends LitElement {
@@ -25,16 +26,17 @@ export class ConversationList extends LitElement {
     .last { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .unread { background: var(--accent, #2f6f4f); color: #fff; border-radius: 1rem; padding: 0 .5rem; font-size: .8rem; font-weight: 700; }
     .empty { padding: .5rem; }
+    .kind { color: var(--accent, #2f6f4f); font-weight: 800; }
   `]
 
   @consume({ context: clientContext })
   client?: HyphaClient
 
-  /** The conversation open now */
+  /** The conversation (user id), group or channel (id) open now */
   @property({ attribute: false })
   selected?: string
 
-  @state() private conversations: ConversationSummary[] = []
+  @state() private conversations: Array<ConversationSummary | GroupSummary> = []
 
   private loading = false
   private again = false
@@ -59,7 +61,8 @@ export class ConversationList extends LitElement {
     try {
       do {
         this.again = false
-        this.conversations = await client.conversations()
+        const [people, groups] = await Promise.all([client.conversations(), client.groupConversations()])
+        this.conversations = [...people, ...groups].sort((a, b) => b.activeAt - a.activeAt)
       } while (this.again)
     } catch {
       // the database closed (the page is going away)
@@ -68,8 +71,9 @@ export class ConversationList extends LitElement {
     }
   }
 
-  private open (userId: string): void {
-    this.dispatchEvent(new CustomEvent('open-conversation', { detail: userId, bubbles: true, composed: true }))
+  private open (c: ConversationSummary | GroupSummary): void {
+    const [type, detail] = 'kind' in c ? ['open-group', { kind: c.kind, id: c.id }] : ['open-conversation', c.userId]
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }))
   }
 
   render (): unknown {
@@ -78,19 +82,41 @@ export class ConversationList extends LitElement {
     }
     return html`
       <ul>
-        ${this.conversations.map(c => html`
-          <li>
-            <button data-testid="conversation" data-user-id=${c.userId} aria-current=${this.selected === c.userId ? 'true' : 'false'}
-              @click=${() => { this.open(c.userId) }}>
-              <span class="who">
-                <span class="title">${c.title}${c.contact == null ? html` <span class="muted">(not a contact)</span>` : nothing}</span>
-                <span class="last muted">${c.last == null ? 'No messages yet' : `${c.last.direction === 'out' ? 'You: ' : ''}${c.last.text}`}</span>
-              </span>
-              ${c.unread > 0 ? html`<span class="unread" data-testid="unread" aria-label="unread messages">${c.unread}</span>` : nothing}
-            </button>
-          </li>`)}
+        ${this.conversations.map(c => 'kind' in c ? this.renderGroup(c) : this.renderPerson(c))}
       </ul>
     `
+  }
+
+  private renderPerson (c: ConversationSummary): unknown {
+    return html`
+      <li>
+        <button data-testid="conversation" data-user-id=${c.userId} aria-current=${this.selected === c.userId ? 'true' : 'false'}
+          @click=${() => { this.open(c) }}>
+          <span class="who">
+            <span class="title">${c.title}${c.contact == null ? html` <span class="muted">(not a contact)</span>` : nothing}</span>
+            <span class="last muted">${c.last == null ? 'No messages yet' : `${c.last.direction === 'out' ? 'You: ' : ''}${c.last.text}`}</span>
+          </span>
+          ${this.renderUnread(c.unread)}
+        </button>
+      </li>`
+  }
+
+  private renderGroup (g: GroupSummary): unknown {
+    return html`
+      <li>
+        <button data-testid="group-conversation" data-kind=${g.kind} data-group-id=${g.id} data-name=${g.title} aria-current=${this.selected === g.id ? 'true' : 'false'}
+          @click=${() => { this.open(g) }}>
+          <span class="who">
+            <span class="title"><span class="kind" aria-label=${g.kind}>${g.kind === 'group' ? '#' : '»'}</span> ${g.title}${g.member ? nothing : html` <span class="muted">(left)</span>`}</span>
+            <span class="last muted">${g.last == null ? 'No messages yet' : `${g.last.direction === 'out' ? 'You: ' : ''}${g.last.text}`}</span>
+          </span>
+          ${this.renderUnread(g.unread)}
+        </button>
+      </li>`
+  }
+
+  private renderUnread (unread: number): unknown {
+    return unread > 0 ? html`<span class="unread" data-testid="unread" aria-label="unread messages">${unread}</span>` : nothing
   }
 }
 

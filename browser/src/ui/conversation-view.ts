@@ -5,6 +5,7 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
 import { deliveryLabel, shownState } from '../delivery.ts'
 import { SEND_STALE_AFTER } from '../hypha-client.ts'
+import { formatTime } from '../time.ts'
 import { clientContext } from './context.ts'
 import { baseStyles } from './styles.ts'
 import type { HyphaClient, PendingMessage } from '../hypha-client.ts'
@@ -257,14 +258,6 @@ export class ConversationView extends LitElement {
         </span>
       </li>`
   }
-}
-
-function formatTime (ms: number): string {
-  const date = new Date(ms)
-  const today = new Date().toDateString() === date.toDateString()
-  return today
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })
 }
 
 declare global {

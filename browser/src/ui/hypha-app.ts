@@ -3,7 +3,7 @@ import { LitElement, css, html } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
 import { HyphaClient } from '../hypha-client.ts'
-import { parseInviteHash } from '../invite.ts'
+import { CHANNEL_HASH_PREFIX, parseChannelHash, parseInviteHash } from '../invite.ts'
 import { clientContext, messengerContext } from './context.ts'
 import { baseStyles } from './styles.ts'
 import type { Messenger } from '@hypha/core'
@@ -23,7 +23,10 @@ const SCREENS = {
   'backup-offer': async () => import('./backup-offer.ts'),
   safety: async () => import('./safety-number-screen.ts'),
   settings: async () => import('./settings-screen.ts'),
-  connections: async () => import('./connections-panel.ts')
+  connections: async () => import('./connections-panel.ts'),
+  group: async () => import('./group-view.ts'),
+  channel: async () => import('./channel-view.ts'),
+  'new-group': async () => import('./new-group-screen.ts')
 }
 
 type View =
@@ -32,11 +35,14 @@ type View =
   | { kind: 'safety', userId: string }
   | { kind: 'settings' }
   | { kind: 'connections' }
+  | { kind: 'group' | 'channel', id: string }
+  | { kind: 'new-group' }
 
 /**
  * The root: provides the client and the Messenger (@lit/context), shows
  * onboarding, the backup offer or the messenger, and turns an invite link
- * (`#/add/<user id>`) into a proposed contact.
+ * (`#/add/<user id>`) into a proposed contact and a channel link
+ * (`#/channel/<payload>`) into a proposed channel to join.
  */
 @customElement('hypha-app')
 export class HyphaApp extends LitElement {
@@ -64,6 +70,7 @@ export class HyphaApp extends LitElement {
 
   @state() private view: View = { kind: 'none' }
   @state() private invite?: string
+  @state() private channelInvite?: string
   @state() private confirmErase = false
   @state() private loadError?: string
 
@@ -87,11 +94,20 @@ export class HyphaApp extends LitElement {
     window.removeEventListener('hashchange', this.onHashChange)
   }
 
-  /** An invite in the URL becomes the proposed contact; the fragment is cleared so a reload does not propose it again */
+  /**
+   * An invite in the URL becomes the proposed contact, a channel link the
+   * proposed channel; the fragment is cleared so a reload does not propose it again
+   */
   private readInvite (): void {
     const userId = parseInviteHash(location.hash)
-    if (userId == null) { return }
-    this.invite = userId
+    const payload = parseChannelHash(location.hash)
+    if (userId == null && payload == null) { return }
+    if (payload != null) {
+      this.channelInvite = CHANNEL_HASH_PREFIX + payload
+      this.view = { kind: 'new-group' }
+    } else {
+      this.invite = userId
+    }
     history.replaceState(null, '', location.pathname + location.search)
   }
 
@@ -108,14 +124,14 @@ export class HyphaApp extends LitElement {
     const phase = this.client.phase
     if (phase === 'onboarding' || phase === 'backup-offer') { return phase }
     const kind = this.view.kind
-    return kind === 'safety' || kind === 'settings' || kind === 'connections' ? kind : undefined
+    return kind === 'none' || kind === 'conversation' ? undefined : kind
   }
 
   private show (view: View): void {
     this.view = view
   }
 
-  private toggle (kind: 'settings' | 'connections'): void {
+  private toggle (kind: 'settings' | 'connections' | 'new-group'): void {
     this.view = this.view.kind === kind ? { kind: 'none' } : { kind }
   }
 
@@ -151,12 +167,14 @@ export class HyphaApp extends LitElement {
   private renderMessenger (): unknown {
     const view = this.view
     const selected = view.kind === 'conversation' || view.kind === 'safety' ? view.userId : undefined
+    const selectedGroup = view.kind === 'group' || view.kind === 'channel' ? view.id : undefined
     return html`
       <div class="layout"
         @open-conversation=${(e: CustomEvent<string>) => { this.show({ kind: 'conversation', userId: e.detail }) }}
         @contact-added=${(e: CustomEvent<string>) => { this.invite = undefined; this.show({ kind: 'conversation', userId: e.detail }) }}
         @open-safety=${(e: CustomEvent<string>) => { this.show({ kind: 'safety', userId: e.detail }) }}
-        @close-safety=${() => { if (selected != null) { this.show({ kind: 'conversation', userId: selected }) } }}>
+        @close-safety=${() => { if (selected != null) { this.show({ kind: 'conversation', userId: selected }) } }}
+        @open-group=${(e: CustomEvent<{ kind: 'group' | 'channel', id: string }>) => { this.channelInvite = undefined; this.show({ kind: e.detail.kind, id: e.detail.id }) }}>
         <aside>
           <div class="row"><span class="brand">Hypha</span></div>
           <online-indicator></online-indicator>
@@ -165,10 +183,12 @@ export class HyphaApp extends LitElement {
               @click=${() => { this.toggle('settings') }}>Settings</button>
             <button class="secondary" data-testid="connections-open" aria-pressed=${view.kind === 'connections' ? 'true' : 'false'}
               @click=${() => { this.toggle('connections') }}>Connections</button>
+            <button class="secondary" data-testid="new-group-open" aria-pressed=${view.kind === 'new-group' ? 'true' : 'false'}
+              @click=${() => { this.toggle('new-group') }}>Groups &amp; channels</button>
           </nav>
           <identity-card></identity-card>
           <add-contact-form .proposed=${this.invite}></add-contact-form>
-          <conversation-list .selected=${selected}></conversation-list>
+          <conversation-list .selected=${selected ?? selectedGroup}></conversation-list>
         </aside>
         <main>${this.renderView(view)}</main>
       </div>
@@ -181,6 +201,9 @@ export class HyphaApp extends LitElement {
       case 'safety': return html`<safety-number-screen .userId=${view.userId}></safety-number-screen>`
       case 'settings': return html`<settings-screen></settings-screen>`
       case 'connections': return html`<connections-panel></connections-panel>`
+      case 'group': return html`<group-view .groupId=${view.id}></group-view>`
+      case 'channel': return html`<channel-view .channelId=${view.id}></channel-view>`
+      case 'new-group': return html`<new-group-screen .channelInvite=${this.channelInvite}></new-group-screen>`
       default: return html`<div class="center muted"><p>Pick a conversation, or add a contact with their user id or invite link.</p></div>`
     }
   }
