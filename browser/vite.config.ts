@@ -31,6 +31,24 @@ function kadRefreshKeys (): Plugin {
 }
 
 /**
+ * @libp2p/crypto's RSA, ECDSA and secp256k1 key code is replaced by
+ * src/peer/no-rsa-ecdsa-keys.ts, which says why a tab does without it
+ */
+function noRsaEcdsaKeys (): Plugin {
+  const stand = fileURLToPath(new URL('./src/peer/no-rsa-ecdsa-keys.ts', import.meta.url))
+  return {
+    name: 'hypha-no-rsa-ecdsa-keys',
+    enforce: 'pre',
+    resolveId (source, importer) {
+      if (importer?.endsWith('/@libp2p/crypto/dist/src/keys/index.js') === true && /^\.\/(rsa|ecdsa|secp256k1)\//.test(source)) {
+        return stand
+      }
+      return null
+    }
+  }
+}
+
+/**
  * abstract-level and level-transcoder work without Buffer: they read
  * `require('buffer') || <fallback>` and need Buffer only for the `buffer`
  * encoding, which browser-level (a `view` store) never uses. The npm `buffer`
@@ -75,6 +93,12 @@ function oneCopyOf (name: string, owner: string): Plugin {
   }
 }
 
+/**
+ * Core modules loaded on demand only (see manualChunks): the group engine and
+ * what only it uses, and backups (export, import: scrypt and the backup codec)
+ */
+const ON_DEMAND = /\/(core\/dist\/src\/(groups\/(engine|log|wire)|crypto\/sender-keys|protocol\/pb\/(group|backup)|identity\/backup)|node_modules\/@noble\/hashes\/scrypt)\.js$/
+
 export default defineConfig({
   base: './',
   build: {
@@ -87,9 +111,9 @@ export default defineConfig({
       output: {
         // core and its crypto, needed by both the entry and the networking chunk, as one chunk
         // rather than several small ones (each chunk costs its own gzip stream and import glue);
-        // not core's group engine, which the Messenger imports on demand (a user with no group
-        // or channel never loads it): forced into this chunk, it would load with every start
-        manualChunks: (id: string) => /\/core\/dist\/|\/node_modules\/@noble\//.test(id) && !/\/core\/dist\/src\/groups\//.test(id) ? 'core' : undefined
+        // not what is loaded on demand only (ON_DEMAND: the group engine, which the Messenger imports
+        // on first use, and backups): forced into this chunk, it would load with every start
+        manualChunks: (id: string) => /\/core\/dist\/|\/node_modules\/@noble\//.test(id) && !ON_DEMAND.test(id) ? 'core' : undefined
       }
     },
     sourcemap: false,
@@ -99,6 +123,7 @@ export default defineConfig({
   plugins: [
     oneCopyOf('p-event', 'libp2p'),
     kadRefreshKeys(),
+    noRsaEcdsaKeys(),
     levelWithoutBuffer(),
     VitePWA({
       strategies: 'generateSW',

@@ -157,6 +157,9 @@ export interface SyncResult {
   groupMessages: GroupMessage[]
 }
 
+/** Deposit failures worth another attempt: a rate limit, or a stream or connection that closed under the deposit */
+const RETRIED_DEPOSIT_ERRORS = new Set(['RateLimitedError', 'StreamStateError', 'StreamResetError', 'StreamClosedError', 'ConnectionClosedError', 'ConnectionClosingError', 'MuxerClosedError'])
+
 /** The gossipsub topic of the inbox bucket of a device (inbox key = its signing key) */
 export function inboxTopic (signingKey: Uint8Array): string {
   return INBOX_TOPIC_PREFIX + hex(sha256(signingKey).subarray(0, 1))
@@ -632,11 +635,11 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private async depositAt (peers: PeerId[], tag: Uint8Array, envelope: Uint8Array): Promise<SendResult['stored']> {
     if (this.mailboxes == null) { return { successes: [], failures: [] } }
     try {
-      const limited = (f: { error: Error }): boolean => f.error.name === 'RateLimitedError'
+      const limited = (f: { error: Error }): boolean => RETRIED_DEPOSIT_ERRORS.has(f.error.name)
       const first = await this.mailboxes.client.depositAll(peers, tag, envelope)
       const successes = [...first.successes]
       let failures = first.failures
-      // a mailbox that rate-limits this peer takes it a little later
+      // a mailbox that rate-limits this peer, or whose stream closed under the deposit, takes it a little later
       for (let attempt = 1; attempt < MAX_DEPOSIT_ATTEMPTS && failures.some(limited); attempt++) {
         await new Promise(resolve => setTimeout(resolve, DEPOSIT_RETRY_DELAY * attempt))
         const retried = await this.mailboxes.client.depositAll(failures.filter(limited).map(f => f.peer), tag, envelope)

@@ -6,7 +6,7 @@
  * mode and gossipsub with core's settings; rendezvous and mailbox clients.
  */
 
-import { dhtOptions, gossipsubOptions, mailboxClient, rendezvousClient } from '@hypha/core'
+import { dhtOptions, gossipsubOptions, mailboxClient, pingOptions, rendezvousClient } from '@hypha/core'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { gossipsub } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
@@ -93,7 +93,7 @@ export async function createBrowserNode (init: BrowserNodeInit = {}): Promise<Br
     ...(allowLoopback ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
     services: {
       identify: identify(),
-      ping: ping(),
+      ping: ping(pingOptions()),
       dht: kadDHT({
         ...dhtOptions(),
         clientMode: true,

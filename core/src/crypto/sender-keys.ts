@@ -14,10 +14,10 @@
  */
 
 import { utf8ToBytes } from '@noble/hashes/utils.js'
-import { decode as decodeVarint, encode as encodeVarint, encodingLength } from 'uint8-varint'
-import { DuplicateMessageError, InvalidSignatureError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
+import { encode as encodeVarint } from 'uint8-varint'
+import { DuplicateMessageError, InvalidSignatureError, MalformedMessageError } from '../errors.ts'
 import { generateEd25519, signWithContext, verifyWithContext } from '../identity/keys.ts'
-import { KEY_LENGTH, MAX_ENVELOPE_BYTES, MAX_SKIPPED_MESSAGE_KEYS, NONCE_LENGTH, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH } from '../protocol/constants.ts'
+import { KEY_LENGTH, MAX_SKIPPED_MESSAGE_KEYS, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../protocol/constants.ts'
 import { SenderKeyDistribution } from '../protocol/pb/envelope.ts'
 import { SenderKeyReceiverRecord, SenderKeyRecord } from '../protocol/pb/group.ts'
 import { concat, own, uint32be, wipe } from '../utils/bytes.ts'
@@ -25,38 +25,16 @@ import { open, seal } from './aead.ts'
 import { checkPlaintext, openWithSkipped, runChain, storeSkipped } from './chain.ts'
 import { kdfChain } from './kdf.ts'
 import { systemRandom } from './random.ts'
+import { SENDER_KEY_MESSAGE_TYPE, parseSenderKeyMessage } from './sender-key-header.ts'
 import type { RandomSource } from './random.ts'
 import type { KeyPair } from '../identity/keys.ts'
 
-export const SENDER_KEY_MESSAGE_TYPE = 0x03
+export { SENDER_KEY_MESSAGE_TYPE, parseSenderKeyMessage }
+export type { SenderKeyHeader } from './sender-key-header.ts'
 export const SENDER_KEY_CONTEXT = utf8ToBytes('hypha/v1/sender-key-message')
-const HEADER_MIN = 1 + 4 + 1
-
-export interface SenderKeyHeader {
-  keyId: number
-  iteration: number
-}
 
 function encodeSenderHeader (keyId: number, iteration: number): Uint8Array {
   return concat([Uint8Array.of(SENDER_KEY_MESSAGE_TYPE), uint32be(keyId), encodeVarint(iteration)])
-}
-
-/** Reads the key id and iteration of a sender-key message (to pick the member's receiver) */
-export function parseSenderKeyMessage (bytes: Uint8Array): { header: SenderKeyHeader, headerLength: number } {
-  if (bytes.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError(`sender-key message of ${bytes.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`) }
-  if (bytes.length === 0 || bytes[0] !== SENDER_KEY_MESSAGE_TYPE) { throw new UnsupportedVersionError(`not a sender-key message (type ${bytes[0]})`) }
-  if (bytes.length < HEADER_MIN + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) { throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`) }
-  const keyId = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0)
-  let iteration: number
-  try {
-    iteration = decodeVarint(bytes, 5)
-  } catch {
-    throw new MalformedMessageError('sender-key message iteration is not a varint')
-  }
-  if (!Number.isSafeInteger(iteration) || iteration > 0xffffffff) { throw new MalformedMessageError('sender-key message iteration out of range') }
-  const headerLength = 5 + encodingLength(iteration)
-  if (bytes.length < headerLength + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) { throw new MalformedMessageError(`sender-key message too short: length=${bytes.length}`) }
-  return { header: { keyId, iteration }, headerLength }
 }
 
 /** This member's own sender key for one group */

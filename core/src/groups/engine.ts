@@ -20,7 +20,8 @@
 
 import { fromString } from 'uint8arrays/from-string'
 import { toString } from 'uint8arrays/to-string'
-import { SenderKey, SenderKeyReceiver, parseSenderKeyMessage } from '../crypto/sender-keys.ts'
+import { parseSenderKeyMessage } from '../crypto/sender-key-header.ts'
+import { SenderKey, SenderKeyReceiver } from '../crypto/sender-keys.ts'
 import {
   DuplicateMessageError, GroupFullError, GroupNotFoundError, GroupPermissionError, InvalidInviteError, MalformedMessageError, MessageTooLargeError, UnknownSenderKeyError
 } from '../errors.ts'

@@ -16,17 +16,15 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
 import { open, seal } from '../crypto/aead.ts'
 import { hkdfSha256 } from '../crypto/kdf.ts'
-import { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from '../crypto/ratchet.ts'
-import { parseSenderKeyMessage } from '../crypto/sender-keys.ts'
-import { decodePrekeyEnvelope, PREKEY_ENVELOPE_TYPE } from '../crypto/session.ts'
-import { InvalidSignatureError, MalformedMessageError, MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
+import { InvalidSignatureError } from '../errors.ts'
 import { ed25519KeyPair, signWithContext, verifyWithContext } from '../identity/keys.ts'
 import {
   CHANNEL_POST_TYPE, GROUP_HINT_LENGTH, GROUP_MESSAGE_TYPE, INBOX_TOPIC_PREFIX, KEY_LENGTH, KEY_PACKAGE_TYPE, MAX_ENVELOPE_BYTES, MAX_KEY_PACKAGE_ENTRIES,
-  NONCE_LENGTH, SIGNATURE_LENGTH, TAG_LENGTH
+  SIGNATURE_LENGTH
 } from '../protocol/constants.ts'
-import { KeyPackage } from '../protocol/pb/group.ts'
+import { KeyPackage } from '../protocol/pb/key-package.ts'
 import { concat, hex, own, uint32be } from '../utils/bytes.ts'
+import { CHANNEL_HEADER_LENGTH } from './check.ts'
 import type { RandomSource } from '../crypto/random.ts'
 import type { KeyPair } from '../identity/keys.ts'
 
@@ -35,7 +33,6 @@ const HINT_CONTEXT = utf8ToBytes('hypha/v1/group-hint')
 const ENTRY_CONTEXT = utf8ToBytes('hypha/v1/key-package-entry')
 const INBOX_INFO = utf8ToBytes('hypha/v1/group-inbox')
 export const CHANNEL_POST_CONTEXT = utf8ToBytes('hypha/v1/channel-post')
-const CHANNEL_HEADER_LENGTH = 1 + GROUP_HINT_LENGTH + 4
 
 /** The inbox bucket topic of a group or channel: from a hash of its id, so it names no member */
 export function groupTopic (id: Uint8Array): string {
@@ -81,50 +78,6 @@ export function encodeKeyPackages (id: Uint8Array, entries: Array<{ hint: Uint8A
   return packages
 }
 
-export interface GroupEnvelope {
-  type: number
-  hint: string
-  body: Uint8Array
-}
-
-/** Splits a group envelope (0x04-0x06) into type, hint and body, checking the body's structure */
-export function parseGroupEnvelope (bytes: Uint8Array): GroupEnvelope {
-  if (bytes.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError(`envelope of ${bytes.length} bytes is over the ${MAX_ENVELOPE_BYTES}-byte limit`) }
-  const type = bytes[0]
-  if (type !== GROUP_MESSAGE_TYPE && type !== KEY_PACKAGE_TYPE && type !== CHANNEL_POST_TYPE) { throw new UnsupportedVersionError(`not a group envelope (type ${type})`) }
-  if (bytes.length < 1 + GROUP_HINT_LENGTH) { throw new MalformedMessageError(`group envelope too short: length=${bytes.length}`) }
-  const envelope = { type, hint: hex(bytes.subarray(1, 1 + GROUP_HINT_LENGTH)), body: bytes.subarray(1 + GROUP_HINT_LENGTH) }
-  if (type === GROUP_MESSAGE_TYPE) {
-    parseSenderKeyMessage(envelope.body)
-  } else if (type === KEY_PACKAGE_TYPE) {
-    decodeKeyPackage(envelope.body)
-  } else if (bytes.length < CHANNEL_HEADER_LENGTH + NONCE_LENGTH + TAG_LENGTH + SIGNATURE_LENGTH) {
-    throw new MalformedMessageError(`channel post too short: length=${bytes.length}`)
-  }
-  return envelope
-}
-
-/** A key package's entries, each an 8-byte hint and a well-formed 1:1 envelope */
-export function decodeKeyPackage (body: Uint8Array): KeyPackage.Entry[] {
-  let pkg: KeyPackage
-  try {
-    pkg = KeyPackage.decode(body, { limits: { entries: MAX_KEY_PACKAGE_ENTRIES } })
-  } catch (err: any) {
-    throw new MalformedMessageError(`key package does not decode: ${err.message}`)
-  }
-  for (const entry of pkg.entries) {
-    if (entry.hint.length !== GROUP_HINT_LENGTH) { throw new MalformedMessageError('key package entry hint must be 8 bytes') }
-    if (entry.envelope[0] === PREKEY_ENVELOPE_TYPE) {
-      decodePrekeyEnvelope(entry.envelope)
-    } else if (entry.envelope[0] === RATCHET_MESSAGE_TYPE) {
-      parseRatchetMessage(entry.envelope)
-    } else {
-      throw new UnsupportedVersionError(`key package entry of unknown type ${entry.envelope[0]}`)
-    }
-  }
-  return pkg.entries
-}
-
 /** A channel post: encrypted under the epoch's channel key, signed by the channel's posting key */
 export async function sealChannelPost (id: Uint8Array, epoch: number, key: Uint8Array, signing: KeyPair, plaintext: Uint8Array, random: RandomSource): Promise<Uint8Array> {
   const header = concat([Uint8Array.of(CHANNEL_POST_TYPE), groupHint(id), uint32be(epoch)])
@@ -145,3 +98,6 @@ export async function openChannelPost (bytes: Uint8Array, key: Uint8Array, signi
   }
   return open(key, signed.subarray(CHANNEL_HEADER_LENGTH), signed.subarray(0, CHANNEL_HEADER_LENGTH))
 }
+
+export { parseGroupEnvelope, decodeKeyPackage } from './check.ts'
+export type { GroupEnvelope } from './check.ts'

@@ -137,7 +137,11 @@ export const PUBLISH_TIMEOUT = 15_000
 /** Mailboxes a device picks for its mailbox list (among connected nodes that run the service) */
 export const MAILBOXES_PER_DEVICE = 3
 
-/** A deposit refused with RateLimitedError is tried again after DEPOSIT_RETRY_DELAY ms (times the attempt), MAX_DEPOSIT_ATTEMPTS in all */
+/**
+ * A deposit refused with RateLimitedError, or cut by a stream or connection
+ * that closed under it, is tried again after DEPOSIT_RETRY_DELAY ms (times
+ * the attempt), MAX_DEPOSIT_ATTEMPTS in all
+ */
 export const DEPOSIT_RETRY_DELAY = 1_000
 export const MAX_DEPOSIT_ATTEMPTS = 3
 

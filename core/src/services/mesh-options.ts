@@ -9,7 +9,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from '../crypto/ratchet.ts'
 import { decodePrekeyEnvelope, PREKEY_ENVELOPE_TYPE } from '../crypto/session.ts'
 import { MessageTooLargeError, UnsupportedVersionError } from '../errors.ts'
-import { parseGroupEnvelope } from '../groups/wire.ts'
+import { parseGroupEnvelope } from '../groups/check.ts'
 import { CHANNEL_POST_TYPE, DHT_PROTOCOL, PING_MAX_OUTBOUND_STREAMS, GROUP_MESSAGE_TYPE, INBOX_BUCKETS, INBOX_TOPIC_PREFIX, KEY_PACKAGE_TYPE, MAX_ENVELOPE_BYTES } from '../protocol/constants.ts'
 import { hyphaRecords } from './records/index.ts'
 
