@@ -1,15 +1,10 @@
 import { expect } from 'aegir/chai'
 import { MemoryLevel } from 'memory-level'
 import { generateEd25519 } from '../src/identity/keys.ts'
-import { GroupContent, SenderKey, libp2pMailboxes, sealChannelPost, waitUntil, wrapGroupMessage } from '../src/index.ts'
-import { hub, messengerPeer, nextEvent } from './fixtures/mesh.ts'
+import { GroupContent, SenderKey, sealChannelPost, wrapGroupMessage } from '../src/index.ts'
+import { hub, mailboxesIdentified, messengerPeer, nextEvent } from './fixtures/mesh.ts'
 import type { GroupInfo, GroupMessage, GroupRejection } from '../src/index.ts'
 import type { MeshNode, MessengerPeer } from './fixtures/mesh.ts'
-
-async function mailboxesIdentified (peer: MessengerPeer, count: number): Promise<void> {
-  const mailboxes = libp2pMailboxes(peer.node, peer.node.services.mailbox)
-  expect(await waitUntil(async () => (await mailboxes.candidates()).length >= count, 10_000)).to.be.true()
-}
 
 /** Collects a peer's group messages and rejections */
 function recorder (peer: MessengerPeer): { messages: GroupMessage[], rejected: GroupRejection[], undecrypted: string[] } {

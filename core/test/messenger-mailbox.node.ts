@@ -1,18 +1,8 @@
 import { expect } from 'aegir/chai'
 import { MemoryLevel } from 'memory-level'
-import { constants, libp2pMailboxes } from '../src/index.ts'
-import { hub, messengerPeer, nextEvent } from './fixtures/mesh.ts'
+import { constants } from '../src/index.ts'
+import { hub, mailboxesIdentified, messengerPeer, nextEvent } from './fixtures/mesh.ts'
 import type { MeshNode, MessengerPeer } from './fixtures/mesh.ts'
-
-/** Until the node has identified `count` mailbox nodes among its connections */
-async function mailboxesIdentified (peer: MessengerPeer, count: number): Promise<void> {
-  const mailboxes = libp2pMailboxes(peer.node, peer.node.services.mailbox)
-  for (let i = 0; i < 200; i++) {
-    if ((await mailboxes.candidates()).length >= count) { return }
-    await new Promise(resolve => setTimeout(resolve, 25))
-  }
-  throw new Error(`fewer than ${count} mailbox nodes identified`)
-}
 
 describe('messenger with offline mailboxes on 127.0.0.1', function () {
   this.timeout(120_000)

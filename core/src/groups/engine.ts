@@ -189,6 +189,16 @@ export function parseChannelInvite (link: string): ChannelInvite {
   return invite
 }
 
+/** A group or channel by its id, or by its name when no other has that name (GroupNotFoundError) */
+function byIdOrName<T> (all: Map<string, T>, nameOrId: string, name: (item: T) => string, what: string): T {
+  const byId = all.get(nameOrId.toLowerCase())
+  if (byId != null) { return byId }
+  const byName = [...all.values()].filter(item => name(item) === nameOrId)
+  if (byName.length === 1) { return byName[0] }
+  if (byName.length > 1) { throw new GroupNotFoundError(`${byName.length} ${what}s are named ${JSON.stringify(nameOrId)}: use the id`) }
+  throw new GroupNotFoundError(`no ${what} ${JSON.stringify(nameOrId)}`)
+}
+
 export function channelInviteLink (invite: ChannelInvite): string {
   return CHANNEL_LINK_PREFIX + toString(ChannelInvite.encode(invite), 'base64url')
 }
@@ -375,17 +385,15 @@ export class GroupEngine {
   }
 
   async groupHistory (nameOrId: string): Promise<GroupMessage[]> {
-    const rt = this.groupRuntime(nameOrId)
-    return (await this.host.store.history(groupPeer('group', rt.idHex))).map(m => this.toGroupMessage('group', rt.idHex, m))
+    return this.history(this.groupRuntime(nameOrId))
+  }
+
+  private async history (rt: GroupRuntime | ChannelRuntime): Promise<GroupMessage[]> {
+    return (await this.host.store.history(groupPeer(rt.kind, rt.idHex))).map(m => this.toGroupMessage(rt.kind, rt.idHex, m))
   }
 
   private groupRuntime (nameOrId: string): GroupRuntime {
-    const byId = this.groups.get(nameOrId.toLowerCase())
-    if (byId != null) { return byId }
-    const byName = [...this.groups.values()].filter(rt => rt.log.state.name === nameOrId)
-    if (byName.length === 1) { return byName[0] }
-    if (byName.length > 1) { throw new GroupNotFoundError(`${byName.length} groups are named ${JSON.stringify(nameOrId)}: use the id`) }
-    throw new GroupNotFoundError(`no group ${JSON.stringify(nameOrId)}`)
+    return byIdOrName(this.groups, nameOrId, rt => rt.log.state.name, 'group')
   }
 
   private requireAdmin (rt: GroupRuntime): void {
@@ -848,8 +856,7 @@ export class GroupEngine {
   }
 
   async channelHistory (nameOrId: string): Promise<GroupMessage[]> {
-    const rt = this.channelRuntime(nameOrId)
-    return (await this.host.store.history(groupPeer('channel', rt.idHex))).map(m => this.toGroupMessage('channel', rt.idHex, m))
+    return this.history(this.channelRuntime(nameOrId))
   }
 
   /** A ChannelControl from a 1:1 message: a reader's join notice, or the owner's new key */
@@ -913,12 +920,7 @@ export class GroupEngine {
   }
 
   private channelRuntime (nameOrId: string): ChannelRuntime {
-    const byId = this.channels.get(nameOrId.toLowerCase())
-    if (byId != null) { return byId }
-    const byName = [...this.channels.values()].filter(rt => rt.name === nameOrId)
-    if (byName.length === 1) { return byName[0] }
-    if (byName.length > 1) { throw new GroupNotFoundError(`${byName.length} channels are named ${JSON.stringify(nameOrId)}: use the id`) }
-    throw new GroupNotFoundError(`no channel ${JSON.stringify(nameOrId)}`)
+    return byIdOrName(this.channels, nameOrId, rt => rt.name, 'channel')
   }
 
   private async channelFromInvite (invite: ChannelInvite, signing?: KeyPair): Promise<ChannelRuntime> {
