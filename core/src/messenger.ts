@@ -504,13 +504,23 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private async sendDirect (userId: string, devices: Uint8Array[], fields: { group?: Uint8Array, channel?: Uint8Array }): Promise<void> {
     const plaintext = Content.encode({ id: own(this.random(16)), sentAt: BigInt(Date.now()), receiptFor: [], group: fields.group == null ? undefined : own(fields.group), channel: fields.channel == null ? undefined : own(fields.channel) })
     if (plaintext.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError('group control message too large') }
-    const envelopes = await Promise.all(devices.filter(d => hex(d) !== hex(this.identity.device.signing.publicKey)).map(async signingKey =>
-      ({ signingKey, envelope: await this.encryptFor(userId, signingKey, plaintext) })))
-    await this.commit()
-    await Promise.all(envelopes.map(async ({ signingKey, envelope }) => Promise.all([
-      this.publish(inboxTopic(signingKey), envelope),
-      this.deposit(userId, signingKey, envelope)
-    ])))
+    await this.sendToDevices(userId, devices.filter(d => hex(d) !== hex(this.identity.device.signing.publicKey)), plaintext)
+  }
+
+  /**
+   * Encrypts `plaintext` for each device; makes the session states (and
+   * `message`) durable in one write before anything goes out; then publishes
+   * each envelope on its device's inbox topic and, at once, deposits it at
+   * that device's mailboxes.
+   */
+  private async sendToDevices (userId: string, devices: Uint8Array[], plaintext: Uint8Array, message?: StoredMessage): Promise<{ publishes: boolean[], deposits: Array<SendResult['stored']> }> {
+    const envelopes = await Promise.all(devices.map(async signingKey => ({ signingKey, envelope: await this.encryptFor(userId, signingKey, plaintext) })))
+    await this.commit(message)
+    const [publishes, deposits] = await Promise.all([
+      Promise.all(envelopes.map(async ({ signingKey, envelope }) => this.publish(inboxTopic(signingKey), envelope))),
+      Promise.all(envelopes.map(async ({ signingKey, envelope }) => this.deposit(userId, signingKey, envelope)))
+    ])
+    return { publishes, deposits }
   }
 
   /** Creates a group named `name` with this user as admin, and invites `members` (user ids or contact aliases) */
@@ -596,17 +606,9 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     const sentAt = this.storeTime()
     const plaintext = Content.encode({ id: own(id), sentAt: BigInt(sentAt), text, receiptFor: [] })
     if (plaintext.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError('message too large') }
-    const envelopes = await Promise.all(contact.devices.map(async device => {
-      const signingKey = fromString(device, 'base16')
-      return { signingKey, topic: inboxTopic(signingKey), envelope: await this.encryptFor(contact.userId, signingKey, plaintext) }
-    }))
-    // the message and the session states that encrypted it are durable, in one write, before it goes out
-    await this.commit({ id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
-    // live on gossip and, at once, stored at each device's mailboxes
-    const [publishes, deposits] = await Promise.all([
-      Promise.all(envelopes.map(async ({ topic, envelope }) => this.publish(topic, envelope))),
-      Promise.all(envelopes.map(async ({ signingKey, envelope }) => this.deposit(contact.userId, signingKey, envelope)))
-    ])
+    // durable (the message and the session states that encrypted it) before it goes out, live and to the mailboxes
+    const { publishes, deposits } = await this.sendToDevices(contact.userId, contact.devices.map(device => fromString(device, 'base16')), plaintext,
+      { id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
     const published = publishes.filter(Boolean).length
     const stored: SendResult['stored'] = { successes: deposits.flatMap(d => d.successes), failures: deposits.flatMap(d => d.failures) }
     const durable = deposits.every(d => d.successes.length >= MIN_STORED_RECEIPTS)

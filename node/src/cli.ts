@@ -854,13 +854,11 @@ class Cli {
     return 0
   }
 
-  /** An admin's change of a group: aliases are resolved before going online, the role is checked before the change */
-  private async groupChange (change: (messenger: Messenger, id: string) => Promise<GroupInfo>, members: string[]): Promise<number> {
+  /** An admin's change of a group: aliases are resolved before going online; core refuses a non-admin (GroupPermissionError) before any lookup */
+  private async groupChange (change: (messenger: Messenger, group: string) => Promise<GroupInfo>, members: string[]): Promise<number> {
     const group = await this.online(async ({ messenger }) => {
       await this.startMessenger(messenger)
-      const info = await messenger.group(this.line.args[0])
-      if (!info.admin) { throw new GroupPermissionError('only an admin of the group can change its members') }
-      return change(messenger, info.id)
+      return change(messenger, this.line.args[0])
     }, async messenger => { await this.resolveMembers(messenger, members) })
     this.printGroup(group)
     return 0
@@ -868,12 +866,12 @@ class Cli {
 
   private async groupInvite (): Promise<number> {
     const members = this.line.args.slice(1)
-    return this.groupChange(async (messenger, id) => messenger.addToGroup(id, members), members)
+    return this.groupChange(async (messenger, group) => messenger.addToGroup(group, members), members)
   }
 
   private async groupRemove (): Promise<number> {
     const member = this.line.args[1]
-    return this.groupChange(async (messenger, id) => messenger.removeFromGroup(id, member), [member])
+    return this.groupChange(async (messenger, group) => messenger.removeFromGroup(group, member), [member])
   }
 
   private async groupLeave (): Promise<number> {

@@ -3,10 +3,10 @@ import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
-import { deliveryLabel, shownState } from '../delivery.ts'
-import { SEND_STALE_AFTER } from '../hypha-client.ts'
+import { shownState } from '../delivery.ts'
 import { formatTime } from '../time.ts'
 import { clientContext } from './context.ts'
+import { storedMeta } from './message-meta.ts'
 import { baseStyles } from './styles.ts'
 import type { HyphaClient, PendingMessage } from '../hypha-client.ts'
 import type { Contact, StoredMessage } from '@hypha/core'
@@ -232,15 +232,11 @@ export class ConversationView extends LitElement {
   private renderStored (m: StoredMessage): unknown {
     const out = m.direction === 'out'
     const state = shownState(m)
-    const stale = out && state === 'sending' && Date.now() - m.storedAt > SEND_STALE_AFTER
     return html`
       <li data-testid="message" data-id=${m.id} data-direction=${m.direction}
         data-state=${out ? state : nothing} data-mailboxes=${out ? String(m.mailboxes ?? 0) : nothing}>
         <span class="text" data-testid="message-text">${m.text}</span>
-        <span class="meta">
-          <time datetime=${new Date(m.sentAt).toISOString()}>${formatTime(m.sentAt)}</time>
-          ${out ? html` · <span class=${stale ? 'failed' : ''}>${stale ? 'not sent (no peer, no mailbox reached)' : deliveryLabel(state, m.mailboxes)}</span>` : nothing}
-        </span>
+        ${storedMeta(m)}
       </li>`
   }
 

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
-import { deliveryLabel, shownState } from '../delivery.ts'
+import { shownState } from '../delivery.ts'
 import { senderName } from '../group-input.ts'
-import { SEND_STALE_AFTER } from '../hypha-client.ts'
 import { formatTime } from '../time.ts'
+import { storedMeta } from './message-meta.ts'
 import { baseStyles } from './styles.ts'
 import type { OutgoingGroupMessage } from '../controllers/group-controller.ts'
 import type { GroupMessage } from '@hypha/core'
@@ -94,16 +94,12 @@ export class GroupMessageList extends LitElement {
   private renderStored (m: GroupMessage): unknown {
     const out = m.direction === 'out'
     const state = shownState(m)
-    const stale = out && state === 'sending' && Date.now() - m.storedAt > SEND_STALE_AFTER
     return html`
       <li data-testid="message" data-id=${m.id} data-direction=${m.direction} data-from=${m.from}
         data-state=${out ? state : nothing} data-mailboxes=${out ? String(m.mailboxes ?? 0) : nothing}>
         ${out ? nothing : html`<span class="sender" data-testid="message-sender">${senderName(m.from, this.me, this.aliases)}</span>`}
         <span class="text" data-testid="message-text">${m.text}</span>
-        <span class="meta">
-          <time datetime=${new Date(m.sentAt).toISOString()}>${formatTime(m.sentAt)}</time>
-          ${out ? html` · <span class=${stale ? 'failed' : ''}>${stale ? 'not sent (no peer, no mailbox reached)' : deliveryLabel(state, m.mailboxes)}</span>` : nothing}
-        </span>
+        ${storedMeta(m)}
       </li>`
   }
 }

@@ -222,14 +222,19 @@ export class GroupEngine {
   async start (watch = true): Promise<void> {
     if (!this.loaded) {
       this.loaded = true
-      for (const [key] of await this.host.store.groupRecords('g!', -1)) {
-        const [, id, part] = key.split('!')
-        if (part === 'meta' && !this.groups.has(id)) {
-          try {
-            await this.loadGroup(id)
-          } catch (err: any) {
-            this.host.log(`group ${id.slice(0, 12)} not loaded: ${err.name}`)
-          }
+      // one read of every group record, split by group (keys are g!<id>!..., in key order)
+      const byGroup = new Map<string, Array<[string, Uint8Array]>>()
+      for (const record of await this.host.store.groupRecords('g!', -1)) {
+        const id = record[0].split('!')[1]
+        const records = byGroup.get(id)
+        if (records == null) { byGroup.set(id, [record]) } else { records.push(record) }
+      }
+      for (const [id, records] of byGroup) {
+        if (this.groups.has(id) || !records.some(([key]) => key.endsWith('!meta'))) { continue }
+        try {
+          await this.loadGroup(id, records)
+        } catch (err: any) {
+          this.host.log(`group ${id.slice(0, 12)} not loaded: ${err.name}`)
         }
       }
       for (const [key, value] of await this.host.store.groupRecords('c!', -1)) {
@@ -248,8 +253,7 @@ export class GroupEngine {
     }
   }
 
-  private async loadGroup (id: string): Promise<void> {
-    const records = await this.host.store.groupRecords(`g!${id}!`, -1)
+  private async loadGroup (id: string, records: Array<[string, Uint8Array]>): Promise<void> {
     const ops: Uint8Array[] = []
     let self: Uint8Array | undefined
     const receivers: Array<[string, Uint8Array]> = []
@@ -992,9 +996,11 @@ export class GroupEngine {
   async sync (): Promise<{ reached: number, failed: number }> {
     let reached = 0
     let failed = 0
-    const inboxes = [...this.groups.values()].filter(rt => rt.own != null).map(rt => ({ rt, mailboxes: rt.log.state.mailboxes }))
-      .concat([...this.channels.values()].map(rt => ({ rt: rt as any, mailboxes: rt.mailboxes })))
-    for (const { rt, mailboxes } of inboxes as Array<{ rt: GroupRuntime | ChannelRuntime, mailboxes: Uint8Array[] }>) {
+    const inboxes: Array<{ rt: GroupRuntime | ChannelRuntime, mailboxes: Uint8Array[] }> = [
+      ...[...this.groups.values()].filter(rt => rt.own != null).map(rt => ({ rt, mailboxes: rt.log.state.mailboxes })),
+      ...[...this.channels.values()].map(rt => ({ rt, mailboxes: rt.mailboxes }))
+    ]
+    for (const { rt, mailboxes } of inboxes) {
       const pages = await Promise.all(mailboxes.map(async peer => this.fetchInbox(rt, peer)))
       reached += pages.filter(p => p.ok).length
       failed += pages.filter(p => !p.ok).length
