@@ -51,9 +51,6 @@ export const ADD_CONTACT_RETRY_DELAY = 2_000
 /** Shortest backup passphrase accepted for an export */
 export const MIN_BACKUP_PASSPHRASE_LENGTH = 8
 
-/** A stored outgoing message still `sending` this long after it was written was not sent (ms) */
-export const SEND_STALE_AFTER = constants.PUBLISH_TIMEOUT + 15_000
-
 /** Refusals of group operations and posts (core's `group-rejected`) kept for the group views, newest last */
 export const MAX_REJECTIONS = 20
 
