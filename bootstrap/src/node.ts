@@ -88,6 +88,13 @@ export interface BootstrapNodeOptions {
   services?: ServiceFactoryMap
 
   /**
+   * libp2p connection manager settings (limits on connections and their
+   * rate). libp2p's defaults apply when omitted; a mesh of many local peers
+   * on 127.0.0.1 raises `inboundConnectionThreshold` (5 a second per host).
+   */
+  connectionManager?: Libp2pOptions['connectionManager']
+
+  /**
    * Start listening before returning
    *
    * @default true
@@ -123,6 +130,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
   const node = await createLibp2p({
     privateKey: options.privateKey,
     datastore: options.datastore,
+    connectionManager: options.connectionManager,
     start: false,
     addresses: {
       listen: options.listen ?? DEFAULT_BOOTSTRAP_LISTEN

@@ -1,0 +1,4 @@
+import type { Scenario } from './report.ts'
+
+export const replays: Scenario = async () => []
+export const tampering: Scenario = async () => []

@@ -1,0 +1,3 @@
+import type { Scenario } from './report.ts'
+
+export const sybils: Scenario = async () => []
