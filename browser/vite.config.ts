@@ -95,9 +95,10 @@ function oneCopyOf (name: string, owner: string): Plugin {
 
 /**
  * Core modules loaded on demand only (see manualChunks): the group engine and
- * what only it uses, and backups (export, import: scrypt and the backup codec)
+ * what only it uses, backups (export, import: scrypt and the backup codec), and
+ * wallet signatures (SIWE: secp256k1, for wallet accounts and their device lists)
  */
-const ON_DEMAND = /\/(core\/dist\/src\/(groups\/(engine|log|wire)|crypto\/sender-keys|protocol\/pb\/(group|backup)|identity\/backup)|node_modules\/@noble\/hashes\/scrypt)\.js$/
+const ON_DEMAND = /\/(core\/dist\/src\/(groups\/(engine|log|wire)|crypto\/sender-keys|protocol\/pb\/(group|backup)|identity\/(backup|siwe))|node_modules\/@noble\/(hashes\/scrypt|curves\/(secp256k1|abstract\/weierstrass|abstract\/hash-to-curve)))\.js$/
 
 export default defineConfig({
   base: './',

@@ -5,15 +5,18 @@
 import { statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { constants } from '@hypha/core'
 import {
   booleanFlag, flagOrEnv, listenAddresses, loadPeerKey, parseFlags, readyEvent, RELAY_LIMIT_FLAGS, relayLimitsFromFlags, runCli, serve,
   UsageError
 } from '@hypha/relay-circuit'
 import { openDatastore } from './datastore.ts'
 import { formatBytes, formatDuration } from './format.ts'
+import { BOOTSTRAP_CONNECTION_RATE, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, CONNECTION_FLAGS, connectionLimitsFromFlags, connectionManagerOptions } from './limits.ts'
 import { MAILBOX_FLAGS, mailboxOptionsFromFlags, mailboxPolicy, openMailboxDb } from './mailbox.ts'
 import { createBootstrapNode, DEFAULT_BOOTSTRAP_LISTEN } from './node.ts'
 import { appConfig, DEFAULT_HTTP_HOST, DEFAULT_HTTP_PORT, parseHttpAddress, startWebServer } from './web.ts'
+import type { ConnectionLimits } from './limits.ts'
 import type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
 import type { BootstrapServices } from './node.ts'
 import type { HttpAddress, WebServer } from './web.ts'
@@ -44,6 +47,14 @@ Options (each also read from the environment variable in brackets):
   --reservation-ttl <ms>        relay reservation lifetime [HYPHA_BOOTSTRAP_RESERVATION_TTL]
   --connection-duration <ms>    relayed connection duration limit [HYPHA_BOOTSTRAP_CONNECTION_DURATION]
   --connection-data <bytes>     relayed connection data limit [HYPHA_BOOTSTRAP_CONNECTION_DATA]
+  --max-connections <n>         connections open at once [HYPHA_BOOTSTRAP_MAX_CONNECTIONS]
+                                default: ${BOOTSTRAP_MAX_CONNECTIONS}
+  --max-connections-per-host <n>
+                                connections one IP address may hold at once
+                                [HYPHA_BOOTSTRAP_MAX_CONNECTIONS_PER_HOST] default: ${BOOTSTRAP_MAX_CONNECTIONS_PER_HOST}
+  --connection-rate <n>         inbound connections one IP address may open per second
+                                (a mesh on one machine needs more)
+                                [HYPHA_BOOTSTRAP_CONNECTION_RATE] default: ${BOOTSTRAP_CONNECTION_RATE}
   --mailbox-retention <time>    how long an envelope is kept [HYPHA_BOOTSTRAP_MAILBOX_RETENTION]
                                 default: 30d
   --mailbox-quota <n>[,<size>]  envelopes, and optionally bytes, one inbox may hold
@@ -55,6 +66,8 @@ Options (each also read from the environment variable in brackets):
   --mailbox-rate <n>            deposits per remote peer per minute (n at once, then
                                 one every 60000/n ms) [HYPHA_BOOTSTRAP_MAILBOX_RATE]
                                 default: 60
+  --mailbox-depositor-share <n> one peer may hold 1/n of an inbox's quota (1: all of it)
+                                [HYPHA_BOOTSTRAP_MAILBOX_DEPOSITOR_SHARE] default: ${constants.MAILBOX_DEPOSITOR_SHARE}
   --mailbox-sweep <time>        how often expired envelopes are deleted, at most 1d
                                 [HYPHA_BOOTSTRAP_MAILBOX_SWEEP] default: 5m
   --serve <dir>                 serve this folder (the built web app, browser/dist/app)
@@ -79,6 +92,7 @@ const FLAGS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...RELAY_LIMIT_FLAGS,
+  ...CONNECTION_FLAGS,
   ...MAILBOX_FLAGS
 } as const
 
@@ -88,6 +102,8 @@ export interface BootstrapRunOptions {
   allowLoopback: boolean
   json: boolean
   limits?: RelayLimitsInit
+  /** Connections open at once and per host per second (limits.ts) */
+  connections?: ConnectionLimits
   /** Mailbox settings; the database is `<data>/mailbox` */
   mailbox?: MailboxOptions
   /** Serve a folder (the web app) and its `/config.json` over HTTP */
@@ -157,6 +173,8 @@ export async function runBootstrap (options: BootstrapRunOptions): Promise<void>
         datastore,
         allowLoopback: options.allowLoopback,
         limits: options.limits,
+        connectionManager: connectionManagerOptions(options.connections),
+        connectionsPerHost: options.connections?.connectionsPerHost,
         mailbox: { ...mailbox, db: mailboxDb }
       })
       if (options.web != null) {
@@ -193,6 +211,7 @@ export async function bootstrapCli (argv: string[], env: Record<string, string |
     await runBootstrap({
       listen: listenAddresses(values, env, ENV, DEFAULT_BOOTSTRAP_LISTEN),
       limits: relayLimitsFromFlags(values, env, ENV),
+      connections: connectionLimitsFromFlags(values, env, ENV),
       mailbox: mailboxOptionsFromFlags(values, env, ENV),
       web: webOptionsFromFlags(values, env, ENV),
       allowLoopback: booleanFlag(values, env, ENV, 'allow-loopback'),

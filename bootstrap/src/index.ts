@@ -37,8 +37,16 @@ export { createBootstrapNode, DEFAULT_BOOTSTRAP_LISTEN } from './node.ts'
 export type { BootstrapNodeOptions, BootstrapServices } from './node.ts'
 export { openDatastore, DATASTORE_DIR } from './datastore.ts'
 export {
+  connectionManagerOptions, connectionLimitsFromFlags, CONNECTION_FLAGS, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_CONNECTION_RATE,
+  BOOTSTRAP_MAX_PENDING_CONNECTIONS, BOOTSTRAP_UPGRADE_TIMEOUT, BOOTSTRAP_STREAM_NEGOTIATION_TIMEOUT, BOOTSTRAP_MAX_STREAMS_PER_CONNECTION,
+  BOOTSTRAP_MAX_DHT_STREAMS, BOOTSTRAP_MAX_GOSSIPSUB_STREAMS, MAX_BOOTSTRAP_MAX_CONNECTIONS, MAX_BOOTSTRAP_CONNECTION_RATE,
+  BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, BOOTSTRAP_MAX_STREAM_BUFFER, MAX_BOOTSTRAP_CONNECTIONS_PER_HOST, perHostGater
+} from './limits.ts'
+export type { ConnectionLimits } from './limits.ts'
+export {
   openMailboxDb, mailboxOptionsFromFlags, mailboxPolicy, parseDuration, parseSize, MAILBOX_DIR, MAILBOX_FLAGS,
-  MAX_MAILBOX_RETENTION, MAX_MAILBOX_ENVELOPE_BYTES, MAX_MAILBOX_QUOTA_COUNT, MAX_MAILBOX_SWEEP_INTERVAL, MAX_MAILBOX_RATE
+  MAX_MAILBOX_RETENTION, MAX_MAILBOX_ENVELOPE_BYTES, MAX_MAILBOX_QUOTA_COUNT, MAX_MAILBOX_SWEEP_INTERVAL, MAX_MAILBOX_RATE,
+  MAX_MAILBOX_DEPOSITOR_SHARE
 } from './mailbox.ts'
 export type { MailboxOptions, MailboxPolicy } from './mailbox.ts'
 export { bootstrapCli, runBootstrap, describeMailbox, webOptionsFromFlags, BOOTSTRAP_USAGE } from './cli.ts'

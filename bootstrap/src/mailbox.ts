@@ -9,6 +9,7 @@
  * - sizes: `<n>[B|KiB|MiB|GiB]` (binary units, any case), e.g. `262144`, `256KiB`, `64MiB`
  * - `--mailbox-quota <count>[,<size>]`: envelopes per inbox, then optionally bytes per inbox
  * - `--mailbox-rate <n>`: deposits per remote peer per minute (n at once, then one every 60000/n ms)
+ * - `--mailbox-depositor-share <n>`: one depositor may hold 1/n of an inbox's quota (1: the whole inbox)
  */
 
 import { join } from 'node:path'
@@ -32,6 +33,7 @@ export const MAILBOX_FLAGS = {
   'mailbox-max-size': { type: 'string' },
   'mailbox-difficulty': { type: 'string' },
   'mailbox-rate': { type: 'string' },
+  'mailbox-depositor-share': { type: 'string' },
   'mailbox-sweep': { type: 'string' }
 } as const
 
@@ -46,6 +48,9 @@ export const MAX_MAILBOX_QUOTA_COUNT = 0xffffffff
 
 /** Longest sweep interval: expired envelopes should not linger (and timers take at most 2^31-1 ms) */
 export const MAX_MAILBOX_SWEEP_INTERVAL = 24 * 60 * 60 * 1000
+
+/** Highest `--mailbox-depositor-share`: past it the share's floor (core's MAILBOX_DEPOSITOR_MIN_ENVELOPES) decides anyway */
+export const MAX_MAILBOX_DEPOSITOR_SHARE = 1024
 
 /** Highest `--mailbox-rate`: one deposit per ms */
 export const MAX_MAILBOX_RATE = 60_000
@@ -152,6 +157,11 @@ export function mailboxOptionsFromFlags (values: Record<string, unknown>, env: E
     options.depositInterval = Math.round(MS_PER_MINUTE / perMinute)
   }
 
+  const share = flag('mailbox-depositor-share')
+  if (share != null) {
+    options.depositorShare = inRange('mailbox-depositor-share', share, parseInteger('mailbox-depositor-share', share), 1, MAX_MAILBOX_DEPOSITOR_SHARE)
+  }
+
   const sweep = flag('mailbox-sweep')
   if (sweep != null) {
     options.sweepInterval = inRange('mailbox-sweep', sweep, parseDuration('mailbox-sweep', sweep), 1, MAX_MAILBOX_SWEEP_INTERVAL, ms => `${ms}ms`)
@@ -174,6 +184,8 @@ export interface MailboxPolicy {
   /** Deposits one remote peer may make at once, then one more every depositInterval ms */
   depositBurst: number
   depositInterval: number
+  /** One depositor may hold 1/depositorShare of an inbox's quota (1: the whole inbox) */
+  depositorShare: number
   /** ms between purges of expired envelopes */
   sweepInterval: number
 }
@@ -188,6 +200,7 @@ export function mailboxPolicy (options: MailboxOptions = {}): MailboxPolicy {
     quotaBytes: options.quotaBytes ?? constants.MAILBOX_QUOTA_BYTES,
     depositBurst: options.depositBurst ?? constants.MAILBOX_DEPOSIT_BURST,
     depositInterval: options.depositInterval ?? constants.MAILBOX_DEPOSIT_INTERVAL,
+    depositorShare: options.depositorShare ?? constants.MAILBOX_DEPOSITOR_SHARE,
     sweepInterval: options.sweepInterval ?? constants.MAILBOX_SWEEP_INTERVAL
   }
 }

@@ -11,12 +11,16 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import {
+  BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, BOOTSTRAP_MAX_DHT_STREAMS, BOOTSTRAP_MAX_GOSSIPSUB_STREAMS, BOOTSTRAP_MAX_STREAM_BUFFER, BOOTSTRAP_MAX_STREAMS_PER_CONNECTION,
+  connectionManagerOptions, perHostGater
+} from './limits.ts'
 import type { MailboxServer, MailboxServerInit, RendezvousServer, RendezvousServerInit } from '@hypha/core'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Identify } from '@libp2p/identify'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { Connection, Libp2p, PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2pOptions, ServiceFactoryMap } from 'libp2p'
@@ -89,10 +93,19 @@ export interface BootstrapNodeOptions {
 
   /**
    * libp2p connection manager settings (limits on connections and their
-   * rate). libp2p's defaults apply when omitted; a mesh of many local peers
-   * on 127.0.0.1 raises `inboundConnectionThreshold` (5 a second per host).
+   * rate), over the bootstrap node's own (`connectionManagerOptions()`,
+   * limits.ts); a mesh of many local peers on 127.0.0.1 raises
+   * `inboundConnectionThreshold` (BOOTSTRAP_CONNECTION_RATE, 5 a second per host).
    */
   connectionManager?: Libp2pOptions['connectionManager']
+
+  /**
+   * Connections one host (IP address) may hold at once; a mesh of many local
+   * peers on 127.0.0.1 raises it
+   *
+   * @default BOOTSTRAP_MAX_CONNECTIONS_PER_HOST (32)
+   */
+  connectionsPerHost?: number
 
   /**
    * Start listening before returning
@@ -120,24 +133,33 @@ export interface BootstrapServices extends Record<string, unknown> {
  * relay v2 server with the same limits as `hypha-relay`, a rendezvous
  * server and, when given its database, the offline mailbox server.
  *
- * @throws {TypeError | RangeError} when a relay limit override or a mailbox setting is invalid (before anything listens)
+ * @throws {TypeError | RangeError} when a relay limit override, a mailbox setting or `connectionsPerHost` is invalid (before anything listens)
  */
 export async function createBootstrapNode (options: BootstrapNodeOptions = {}): Promise<Libp2p<BootstrapServices>> {
   const limits = relayLimits(options.limits ?? {})
   const rendezvous = options.rendezvous === false ? {} : { rendezvous: rendezvousServer(options.rendezvous ?? {}) }
   const mailbox = options.mailbox == null ? {} : { mailbox: mailboxServer(options.mailbox) }
 
+  const perHost = options.connectionsPerHost ?? BOOTSTRAP_MAX_CONNECTIONS_PER_HOST
+  if (!Number.isSafeInteger(perHost) || perHost < 1) {
+    throw new RangeError(`connectionsPerHost must be a positive integer, got ${perHost}`)
+  }
+  // the gater needs the node it guards
+  let connections = (): Connection[] => []
+
   const node = await createLibp2p({
     privateKey: options.privateKey,
     datastore: options.datastore,
-    connectionManager: options.connectionManager,
+    connectionManager: { ...connectionManagerOptions(), ...options.connectionManager },
+    connectionGater: perHostGater(perHost, () => connections()),
     start: false,
     addresses: {
       listen: options.listen ?? DEFAULT_BOOTSTRAP_LISTEN
     },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // streams a connection may hold, whatever their protocol (limits.ts)
+    streamMuxers: [yamux({ maxInboundStreams: BOOTSTRAP_MAX_STREAMS_PER_CONNECTION, streamOptions: { maxReadBufferLength: BOOTSTRAP_MAX_STREAM_BUFFER } })],
     services: {
       identify: identify(),
       ping: ping(pingOptions()),
@@ -146,20 +168,24 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
       dht: kadDHT({
         ...dhtOptions(),
         clientMode: false,
+        maxInboundStreams: BOOTSTRAP_MAX_DHT_STREAMS,
         peerInfoMapper: options.allowLoopback === true ? passthroughMapper : removePrivateAddressesMapper
       }),
       pubsub: gossipsub({
         ...gossipsubOptions({ allowLoopback: options.allowLoopback }),
-        allowPublishToZeroTopicPeers: true
+        allowPublishToZeroTopicPeers: true,
+        maxInboundStreams: BOOTSTRAP_MAX_GOSSIPSUB_STREAMS
       }),
       ...rendezvous,
       ...mailbox,
       ...options.services
     }
   }) as unknown as Libp2p<BootstrapServices>
+  connections = () => node.getConnections()
 
   const inbox = new Set(inboxTopics())
-  const validate = inboxEnvelopeValidator()
+  // one validator for every inbox topic (its rate per neighbour counts them together); other bootstrap nodes relay every bucket
+  const validate = inboxEnvelopeValidator({ subscribers: topic => node.services.pubsub.getSubscribers(topic) })
   const topics = options.topics ?? [...inbox]
   for (const topic of topics) {
     if (inbox.has(topic)) {

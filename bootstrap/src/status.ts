@@ -80,6 +80,7 @@ export function formatStatus (status: BootstrapStatus): string {
     `  largest envelope:          ${formatBytes(mailbox.maxEnvelopeBytes)}`,
     `  per-inbox quota:           ${mailbox.quotaCount} envelopes, ${formatBytes(mailbox.quotaBytes)}`,
     `  deposits per peer:         ${mailbox.depositBurst} at once, then one every ${formatDuration(mailbox.depositInterval)}`,
+    `  one peer's share of inbox: ${mailbox.depositorShare === 1 ? 'all of it' : `1/${mailbox.depositorShare}`}`,
     `  expired envelope sweep:    every ${formatDuration(mailbox.sweepInterval)}`
   )
 

@@ -188,7 +188,8 @@ describe('hypha-bootstrap mailbox (child process)', function () {
 
   describe('limits set by flags', () => {
     let node: Running
-    const flags = ['--mailbox-quota', '3,2000', '--mailbox-max-size', '1000', '--mailbox-rate', '6']
+    // the tests of this block keep their clients, all on 127.0.0.1, until it ends: more than BOOTSTRAP_MAX_CONNECTIONS_PER_HOST
+    const flags = ['--mailbox-quota', '3,2000', '--mailbox-max-size', '1000', '--mailbox-rate', '6', '--max-connections-per-host', '1000']
 
     before(async () => {
       node = await bootstrap(await tempDir(), flags)
@@ -205,6 +206,7 @@ describe('hypha-bootstrap mailbox (child process)', function () {
         quotaBytes: 2000,
         depositBurst: 6,
         depositInterval: 10_000,
+        depositorShare: constants.MAILBOX_DEPOSITOR_SHARE,
         sweepInterval: constants.MAILBOX_SWEEP_INTERVAL
       })
       const info = await (await client(node)).services.mailbox.info(address(node))
@@ -224,11 +226,12 @@ describe('hypha-bootstrap mailbox (child process)', function () {
     })
 
     it('--mailbox-quota 3,2000: an inbox holds 2000 bytes, not one more', async () => {
-      const sender = await client(node)
+      // two senders: one peer may hold 1/MAILBOX_DEPOSITOR_SHARE of the bytes, at least one largest envelope (1000)
+      const [sender, other] = [await client(node), await client(node)]
       const box = await inbox()
       await sender.services.mailbox.deposit(address(node), box.tag, seededBytes('bytes quota 1', 1000))
-      await sender.services.mailbox.deposit(address(node), box.tag, seededBytes('bytes quota 2', 1000))
-      const err = await rejection(sender.services.mailbox.deposit(address(node), box.tag, utf8('x')))
+      await other.services.mailbox.deposit(address(node), box.tag, seededBytes('bytes quota 2', 1000))
+      const err = await rejection((await client(node)).services.mailbox.deposit(address(node), box.tag, utf8('x')))
       expect(err.name).to.equal('QuotaExceededError')
       expect(err.message).to.include('2000')
     })
@@ -380,6 +383,7 @@ describe('hypha-bootstrap mailbox (child process)', function () {
         'mailbox-max-size': '256KiB',
         'mailbox-difficulty': '0',
         'mailbox-rate': '120',
+        'mailbox-depositor-share': '1',
         'mailbox-sweep': '500ms'
       }, {}, ENV)).to.deep.equal({
         retention: 2_592_000,
@@ -389,6 +393,7 @@ describe('hypha-bootstrap mailbox (child process)', function () {
         difficulty: 0,
         depositBurst: 120,
         depositInterval: 500,
+        depositorShare: 1,
         sweepInterval: 500
       })
       expect(mailboxOptionsFromFlags({ 'mailbox-quota': '5' }, {}, ENV)).to.deep.equal({ quotaCount: 5 })
@@ -411,6 +416,7 @@ describe('hypha-bootstrap mailbox (child process)', function () {
         quotaBytes: constants.MAILBOX_QUOTA_BYTES,
         depositBurst: constants.MAILBOX_DEPOSIT_BURST,
         depositInterval: constants.MAILBOX_DEPOSIT_INTERVAL,
+        depositorShare: constants.MAILBOX_DEPOSITOR_SHARE,
         sweepInterval: constants.MAILBOX_SWEEP_INTERVAL
       })
     })
@@ -431,6 +437,8 @@ describe('hypha-bootstrap mailbox (child process)', function () {
       ['mailbox-difficulty', '4.5', '--mailbox-difficulty must be a whole number, got "4.5"'],
       ['mailbox-rate', '0', '--mailbox-rate must be from 1 to 60000, got "0"'],
       ['mailbox-rate', '60001', '--mailbox-rate must be from 1 to 60000, got "60001"'],
+      ['mailbox-depositor-share', '0', '--mailbox-depositor-share must be from 1 to 1024, got "0"'],
+      ['mailbox-depositor-share', 'half', '--mailbox-depositor-share must be a whole number, got "half"'],
       ['mailbox-sweep', '0', '--mailbox-sweep must be from 1ms to 86400000ms, got "0"'],
       ['mailbox-sweep', '2d', '--mailbox-sweep must be from 1ms to 86400000ms, got "2d"']
     ]

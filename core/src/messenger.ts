@@ -25,7 +25,7 @@ import {
 import { Content } from './protocol/pb/content.ts'
 import { DeviceList } from './protocol/pb/identity.ts'
 import { mailboxTag } from './services/mailbox/auth.ts'
-import { inboxEnvelopeValidator } from './services/mesh-options.ts'
+import { inboxEnvelopeValidator, PublishPacer } from './services/mesh-options.ts'
 import { bundleKey, createMailboxList, decodeMailboxList, deviceListKey, encodeMailboxList, mailboxListKey, verifyMailboxList } from './services/records/index.ts'
 import { DEFAULT_TTL, rendezvousNamespace } from './services/rendezvous/index.ts'
 import { MessengerStore } from './store/messenger-store.ts'
@@ -37,6 +37,7 @@ import type { ChannelInfo, GroupInfo, GroupMessage, GroupRejection, GroupSendRes
 import type { VerifiedDeviceList } from './identity/device.ts'
 import type { LocalIdentity } from './identity/identity.ts'
 import type { MailboxClient, MailboxPageEntry, MailboxReceipt } from './services/mailbox/index.ts'
+import type { InboxValidator } from './services/mesh-options.ts'
 import type { AtRest } from './store/at-rest.ts'
 import type { Contact, StoredMessage } from './store/messenger-store.ts'
 import type { PeerId } from '@libp2p/interface'
@@ -56,6 +57,8 @@ export interface MessengerMesh {
     removeEventListener(type: 'message', listener: (evt: CustomEvent<{ topic: string, data: Uint8Array }>) => void): void
     /** gossipsub's validators: inbox envelopes that do not parse are rejected (and score against the sender) */
     topicValidators?: Map<string, (peer: any, message: any) => any>
+    /** gossipsub's subscriber lists: the inbox validator gives relays (subscribed to every bucket) their higher rate */
+    getSubscribers?(topic: string): Iterable<{ toString(): string }>
   }
 }
 
@@ -157,8 +160,21 @@ export interface SyncResult {
   groupMessages: GroupMessage[]
 }
 
-/** Deposit failures worth another attempt: a rate limit, or a stream or connection that closed under the deposit */
-const RETRIED_DEPOSIT_ERRORS = new Set(['RateLimitedError', 'StreamStateError', 'StreamResetError', 'StreamClosedError', 'ConnectionClosedError', 'ConnectionClosingError', 'MuxerClosedError'])
+/**
+ * Deposit failures worth another attempt (a mailbox stores an envelope once,
+ * however often it comes): a rate limit, or a stream or connection that
+ * closed under the deposit (UnexpectedEOFError: the node died before it answered)
+ */
+const RETRIED_DEPOSIT_ERRORS = new Set(['RateLimitedError', 'StreamStateError', 'StreamResetError', 'StreamClosedError', 'ConnectionClosedError', 'ConnectionClosingError', 'MuxerClosedError', 'UnexpectedEOFError'])
+/**
+ * A mailbox node that could not be dialed (restarting: its socket refuses or
+ * resets; libp2p throws the transport's error, or an AggregateError when every
+ * address failed) is tried again only while the envelope has fewer than
+ * MIN_STORED_RECEIPTS receipts: a node that is gone for good must not slow
+ * every send down when the others took it
+ */
+const RETRIED_DIAL_ERRORS = new Set(['DialError', 'AggregateError'])
+const RETRIED_DIAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE'])
 
 /** The gossipsub topic of the inbox bucket of a device (inbox key = its signing key) */
 export function inboxTopic (signingKey: Uint8Array): string {
@@ -181,6 +197,10 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private reregister?: ReturnType<typeof setInterval>
   private readonly seen = new Set<string>()
   private readonly topics = new Set<string>()
+  /** One validator for every watched topic: its rate per neighbour counts them all together */
+  private inboxValidator?: InboxValidator
+  /** Own publishes paced under what neighbours accept (INBOX_SEND_RATE) */
+  private readonly pacer = new PublishPacer()
   private republish?: ReturnType<typeof setInterval>
   /** The last durable write; writes are chained so a newer session state is never overwritten by an older one */
   private saving: Promise<unknown> = Promise.resolve()
@@ -326,6 +346,12 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       // registrations live DEFAULT_TTL; renew at half of it
       this.reregister = setInterval(() => { void this.announce() }, DEFAULT_TTL * 1000 / 2)
     }
+    // receipts a crash cut off (their messages are stored, their mailbox copies no longer decrypt)
+    for (const owed of await this.store.owedReceipts()) {
+      this.queueReceipt(owed.userId, fromString(owed.device, 'base16'), fromString(owed.id, 'base16'))
+    }
+    // messages a crash cut off between storing and sending: in the background, start does not wait for the network
+    this.resendOutbox().catch(err => { this.log(`outbox not sent: ${err.name}`) })
     return { published }
   }
 
@@ -361,7 +387,12 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   watchTopic (topic: string): void {
     if (this.topics.has(topic)) { return }
     this.topics.add(topic)
-    this.mesh.pubsub.topicValidators?.set(topic, inboxEnvelopeValidator(err => { this.log(`rejected an envelope on ${topic}: ${err.name}`) }))
+    const pubsub = this.mesh.pubsub
+    this.inboxValidator ??= inboxEnvelopeValidator({
+      onReject: (err, on) => { this.log(`rejected an envelope on ${on}: ${err.name}`) },
+      subscribers: pubsub.getSubscribers == null ? undefined : on => pubsub.getSubscribers?.(on) ?? []
+    })
+    pubsub.topicValidators?.set(topic, this.inboxValidator)
     this.mesh.pubsub.subscribe(topic)
   }
 
@@ -602,20 +633,44 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   /** Encrypts `text` for every device of a contact and publishes it on their inbox topics */
   async send (nameOrId: string, text: string): Promise<SendResult> {
     const contact = await this.resolve(nameOrId)
-    const id = this.random(16)
     const sentAt = this.storeTime()
-    const plaintext = Content.encode({ id: own(id), sentAt: BigInt(sentAt), text, receiptFor: [] })
+    return this.deliver(contact, { id: hex(this.random(16)), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' }, true)
+  }
+
+  /**
+   * Encrypts a message for every device of `contact` and sends it, live and to
+   * the mailboxes. A new message (`store`) is durable, with the session states
+   * that encrypted it, before it goes out; one from the outbox is stored already.
+   */
+  private async deliver (contact: Contact, message: StoredMessage, store: boolean): Promise<SendResult> {
+    const plaintext = Content.encode({ id: own(fromString(message.id, 'base16')), sentAt: BigInt(message.sentAt), text: message.text, receiptFor: [] })
     if (plaintext.length > MAX_ENVELOPE_BYTES) { throw new MessageTooLargeError('message too large') }
-    // durable (the message and the session states that encrypted it) before it goes out, live and to the mailboxes
-    const { publishes, deposits } = await this.sendToDevices(contact.userId, contact.devices.map(device => fromString(device, 'base16')), plaintext,
-      { id: hex(id), peer: contact.userId, direction: 'out', text, sentAt, storedAt: sentAt, state: 'sending' })
+    const { publishes, deposits } = await this.sendToDevices(contact.userId, contact.devices.map(device => fromString(device, 'base16')), plaintext, store ? message : undefined)
     const published = publishes.filter(Boolean).length
     const stored: SendResult['stored'] = { successes: deposits.flatMap(d => d.successes), failures: deposits.flatMap(d => d.failures) }
     const durable = deposits.every(d => d.successes.length >= MIN_STORED_RECEIPTS)
     if (published > 0 || stored.successes.length > 0) {
-      await this.store.setState(hex(id), durable ? 'stored' : 'sent', this.mailboxes == null ? undefined : stored.successes.length)
+      await this.store.setState(message.id, durable ? 'stored' : 'sent', this.mailboxes == null ? undefined : stored.successes.length)
     }
-    return { id: hex(id), devices: contact.devices.length, published, stored, durable }
+    return { id: message.id, devices: contact.devices.length, published, stored, durable }
+  }
+
+  /**
+   * Sends again what a crash (or having no peer at all) left "sending": same
+   * id, same text, a fresh encryption; a receiver that got it before keeps
+   * one copy (ids are unique) and acknowledges it again
+   */
+  private async resendOutbox (): Promise<void> {
+    for (const message of await this.store.outbox()) {
+      if (!this.started) { return }
+      const contact = await this.store.contact(message.peer)
+      try {
+        if (contact == null) { throw new ContactNotFoundError('the contact is gone') }
+        await this.deliver(contact, message, false)
+      } catch (err: any) {
+        this.log(`message ${message.id.slice(0, 12)} not sent again: ${err.name}`)
+      }
+    }
   }
 
   /** Deposits an envelope at a device's mailboxes; no mailboxes configured or found is zero successes */
@@ -637,16 +692,18 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   private async depositAt (peers: PeerId[], tag: Uint8Array, envelope: Uint8Array): Promise<SendResult['stored']> {
     if (this.mailboxes == null) { return { successes: [], failures: [] } }
     try {
-      const limited = (f: { error: Error }): boolean => RETRIED_DEPOSIT_ERRORS.has(f.error.name)
       const first = await this.mailboxes.client.depositAll(peers, tag, envelope)
       const successes = [...first.successes]
+      const limited = (f: { error: Error & { code?: unknown } }): boolean => RETRIED_DEPOSIT_ERRORS.has(f.error.name) ||
+        (successes.length < MIN_STORED_RECEIPTS && (RETRIED_DIAL_ERRORS.has(f.error.name) || RETRIED_DIAL_CODES.has(String(f.error.code))))
       let failures = first.failures
-      // a mailbox that rate-limits this peer, or whose stream closed under the deposit, takes it a little later
+      // a mailbox that rate-limits this peer, whose stream closed under the deposit, or that is restarting, takes it a little later
       for (let attempt = 1; attempt < MAX_DEPOSIT_ATTEMPTS && failures.some(limited); attempt++) {
         await new Promise(resolve => setTimeout(resolve, DEPOSIT_RETRY_DELAY * attempt))
-        const retried = await this.mailboxes.client.depositAll(failures.filter(limited).map(f => f.peer), tag, envelope)
+        const retry = failures.filter(limited)
+        const retried = await this.mailboxes.client.depositAll(retry.map(f => f.peer), tag, envelope)
         successes.push(...retried.successes)
-        failures = [...failures.filter(f => !limited(f)), ...retried.failures]
+        failures = [...failures.filter(f => !retry.includes(f)), ...retried.failures]
       }
       for (const failure of failures) { this.log(`deposit at ${failure.peer.toString()} failed: ${failure.error.name}: ${failure.error.message}`) }
       return { successes, failures: failures.map(f => ({ peer: f.peer.toString(), error: f.error })) }
@@ -837,6 +894,7 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
   /** Publishes, retrying while no peer is on the topic yet (a fresh node is still joining the mesh) */
   private async publish (topic: string, envelope: Uint8Array): Promise<boolean> {
     this.seen.add(envelopeId(envelope))
+    await this.pacer.wait()
     const deadline = Date.now() + PUBLISH_TIMEOUT
     for (;;) {
       try {
@@ -917,7 +975,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
         const message: ReceivedMessage = { id: hex(content.id), peer: sender.userId, direction: 'in', text: content.text, sentAt: Number(content.sentAt), storedAt: this.storeTime() }
         // the message is durable before it is shown; the session state follows (a crash in between
         // leaves an older state, which can only decrypt this message again, and its id is stored)
-        const added = await this.store.addMessage(message)
+        // the receipt it is owed is written with it: if a crash cuts the receipt off, it goes at the next start
+        const added = await this.store.addMessage(message, { device: hex(sender.signingKey), id: message.id, userId: sender.userId })
         if (added) {
           this.safeDispatch('message', message)
         }
@@ -934,6 +993,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     } catch (err: any) {
       // not for this device (UnknownSessionError/UnknownPrekeyError) or refused: typed, logged, dropped
       this.log(`envelope ${id.slice(0, 12)} dropped: ${err.name}`)
+      // over the budget of skipped chain steps (CHAIN_STEP_RATE): not judged, so a later copy (from a mailbox) is tried
+      if (err.name === 'RateLimitedError') { this.seen.delete(id) }
     } finally {
       this.safeDispatch('envelope', { topic, id, bytes: envelope.length, decrypted })
     }
@@ -974,6 +1035,9 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
       await Promise.all([this.publish(inboxTopic(pending.signingKey), reply), this.deposit(pending.userId, pending.signingKey, reply)])
     } catch (err: any) {
       this.log(`receipt not sent: ${err.name}`)
+    } finally {
+      // tried: no longer owed (only a crash before this line leaves it for the next start)
+      await this.store.settleReceipts(device, pending.ids.map(id => hex(id))).catch(err => { this.log(`owed receipts not settled: ${err.name}`) })
     }
   }
 

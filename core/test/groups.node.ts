@@ -216,4 +216,45 @@ describe('groups and channels on 127.0.0.1', function () {
     expect(r1Rec.messages).to.be.empty()
     expect((await r2.messenger.channelHistory('news')).map(m => m.text)).to.deep.equal(['first post', 'second post'])
   })
+
+  it('a replayed group message is not decrypted again, and neither is a member\'s own message echoed back (even altered)', async () => {
+    // the adversarial suite's replay and tamper scenarios: both used to be reported `decrypted`
+    const [a, b] = await started(['A', 'B'])
+    const group = (await a.messenger.createGroup('replay', [b.messenger.userId])).id
+    await until(async () => (await b.messenger.groups()).some(g => g.member) && (await a.messenger.group(group)).members.length === 2, 'B to join')
+    const topic = (await b.messenger.group(group)).topic
+    // group messages as gossip brings them, raw: A's to B, B's to A
+    const raw = (peer: MessengerPeer): Uint8Array[] => {
+      const list: Uint8Array[] = []
+      peer.node.services.pubsub.addEventListener('message', (evt: CustomEvent<{ topic: string, data: Uint8Array }>) => {
+        if (evt.detail.topic === topic && evt.detail.data[0] === 0x04) { list.push(evt.detail.data) }
+      })
+      return list
+    }
+    const toB = raw(b)
+    const toA = raw(a)
+    const gotB = nextEvent<GroupMessage>(b.messenger, 'group-message', m => m.text === 'from A')
+    await a.messenger.sendToGroup(group, 'from A')
+    await gotB
+    const gotA = nextEvent<GroupMessage>(a.messenger, 'group-message', m => m.text === 'from B')
+    await b.messenger.sendToGroup(group, 'from B')
+    await gotA
+    await until(() => toB.length > 0 && toA.length > 0, 'both envelopes on the topic')
+
+    const rec = recorder(b)
+    const decrypted: string[] = []
+    b.messenger.addEventListener('envelope', evt => { if (evt.detail.decrypted) { decrypted.push(evt.detail.id) } })
+    // A's message again, past the Messenger's seen set (as after a restart): the sender-key chain refuses it
+    ;(b.messenger as unknown as { seen: Set<string> }).seen.clear()
+    await b.messenger.receive(topic, toB[0])
+    // B's own message echoed back (as the group inbox does), and altered after its key id: not B's to decrypt
+    const altered = Uint8Array.from(toA[0])
+    altered[altered.length - 70] ^= 1
+    await b.messenger.receive(topic, toA[0])
+    await b.messenger.receive(topic, altered)
+    expect(decrypted).to.be.empty()
+    expect(rec.messages).to.be.empty()
+    expect(rec.undecrypted).to.have.lengthOf(3)
+    expect((await b.messenger.groupHistory(group)).map(m => m.text)).to.deep.equal(['from A', 'from B'])
+  })
 })

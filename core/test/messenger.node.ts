@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { constants, inboxTopic } from '../src/index.ts'
+import { constants, inboxTopic, MessengerStore } from '../src/index.ts'
 import { hub, messengerPeer, nextEvent } from './fixtures/mesh.ts'
 import type { MeshNode, MessengerPeer } from './fixtures/mesh.ts'
 
@@ -101,6 +101,70 @@ describe('messenger over a real mesh on 127.0.0.1', function () {
     expect(receipts).to.deep.equal(sent)
     expect(decryptedByA).to.have.length(2)
     expect((await a.messenger.history('bob')).map(m => m.state)).to.deep.equal(Array(7).fill('delivered'))
+  })
+
+  it('a receipt a crash cut off goes when the receiver starts again (its messages are stored, their mailbox copies no longer decrypt)', async () => {
+    const [a, b] = [await messengerPeer(hubNode, 'A'), await messengerPeer(hubNode, 'B', { receipts: { delay: 600_000, maxDelay: 600_000 } })]
+    peers = [a, b]
+    await a.messenger.start()
+    await b.messenger.start()
+    await a.messenger.addContact(b.messenger.userId, 'bob')
+    const receipts: string[] = []
+    a.messenger.addEventListener('receipt', evt => { receipts.push(evt.detail.id) })
+    const arrived = nextEvent(b.messenger, 'message', (m: { text: string }) => m.text === 'owed 1')
+    const sent = [(await a.messenger.send('bob', 'owed 0')).id, (await a.messenger.send('bob', 'owed 1')).id]
+    await arrived
+    // B dies now, both messages stored and their receipt still waiting: a crash runs no flush, so the pending receipt goes with it
+    const pending = (b.messenger as any).pendingReceipts as Map<string, { timer?: ReturnType<typeof setTimeout> }>
+    for (const p of pending.values()) { clearTimeout(p.timer) }
+    pending.clear()
+    await b.messenger.stop()
+    await b.node.stop()
+    expect(receipts).to.deep.equal([])
+
+    // restarted on its database, B sends the receipt it owes
+    const again = await messengerPeer(hubNode, 'B', { db: b.db })
+    peers = [a, again]
+    await again.messenger.start()
+    for (let i = 0; i < 400 && receipts.length < 2; i++) { await new Promise(resolve => setTimeout(resolve, 25)) }
+    expect(receipts).to.have.members(sent)
+    expect(receipts).to.have.length(2)
+    expect((await a.messenger.history('bob')).map(m => m.state)).to.deep.equal(['delivered', 'delivered'])
+    // sent: no longer owed
+    expect(await new MessengerStore(b.db).owedReceipts()).to.deep.equal([])
+  })
+
+  it('a message a crash left "sending" (stored, never sent) goes when the sender starts again, once; a sent one does not', async () => {
+    const [a, b] = [await messengerPeer(hubNode, 'A'), await messengerPeer(hubNode, 'B')]
+    peers = [a, b]
+    await a.messenger.start()
+    await b.messenger.start()
+    await a.messenger.addContact(b.messenger.userId, 'bob')
+    await b.messenger.addContact(a.messenger.userId, 'alice')
+    const texts: string[] = []
+    b.messenger.addEventListener('message', evt => { texts.push(evt.detail.text) })
+    const first = nextEvent(b.messenger, 'message', (m: { text: string }) => m.text === 'before')
+    await a.messenger.send('bob', 'before')
+    await first
+    // A dies after storing two messages: one never went out ("sending"), one did ("sent": not to go again)
+    await a.messenger.stop()
+    await a.node.stop()
+    const store = new MessengerStore(a.db)
+    const now = Date.now()
+    const cutOff = { id: 'c0ffee'.padEnd(32, '0'), peer: b.messenger.userId, direction: 'out' as const, text: 'cut off', sentAt: now, storedAt: now, state: 'sending' as const }
+    await store.addMessage(cutOff)
+    await store.addMessage({ ...cutOff, id: 'beef'.padEnd(32, '0'), text: 'went out', state: 'sent' as const, storedAt: now + 1 })
+    expect((await store.outbox()).map(m => m.text)).to.deep.equal(['cut off'])
+
+    const again = await messengerPeer(hubNode, 'A', { db: a.db })
+    peers = [again, b]
+    const delivered = nextEvent(again.messenger, 'receipt', (r: { id: string }) => r.id === cutOff.id)
+    await again.messenger.start()
+    await delivered
+    expect(texts).to.deep.equal(['before', 'cut off'])
+    expect((await b.messenger.history('alice')).map(m => [m.id, m.text])).to.deep.include([cutOff.id, 'cut off'])
+    expect((await again.messenger.history('bob')).find(m => m.id === cutOff.id)?.state).to.equal('delivered')
+    expect(await new MessengerStore(a.db).outbox()).to.deep.equal([])
   })
 
   it('rejects malformed and oversized envelopes on an inbox topic and keeps serving', async () => {

@@ -4,8 +4,9 @@
  * MAX_SKIPPED_MESSAGE_KEYS skipped keys (Signal's bounds).
  */
 
-import { MessageTooLargeError, TooManySkippedMessagesError } from '../errors.ts'
-import { MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
+import { MessageTooLargeError, RateLimitedError, TooManySkippedMessagesError } from '../errors.ts'
+import { CHAIN_STEP_BURST, CHAIN_STEP_RATE, MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
+import { TokenBuckets } from '../services/mailbox/rate-limit.ts'
 import { wipe } from '../utils/bytes.ts'
 import { open } from './aead.ts'
 import { kdfChain } from './kdf.ts'
@@ -24,12 +25,27 @@ export function checkJump (from: number, to: number, what: string): void {
 }
 
 /**
+ * The device's budget of chain steps skipped for messages not yet
+ * authenticated (CHAIN_STEP_BURST, CHAIN_STEP_RATE): one per process, since
+ * what it bounds is the device's CPU, whichever session a forgery names
+ */
+const stepBudget = new TokenBuckets({ burst: CHAIN_STEP_BURST, interval: 1000 / CHAIN_STEP_RATE, maxBuckets: 1 })
+
+/** Refills the budget of skipped chain steps: tests that skip on purpose start from a full one */
+export function refillStepBudget (): void {
+  stepBudget.clear()
+}
+
+/**
  * Advances a chain from message `from` to message `to`, returning the chain
  * key for `to` and the keys of the messages in between (only the newest
  * MAX_SKIPPED_MESSAGE_KEYS: older ones could not be kept anyway).
  */
 export function advance (chainKey: Uint8Array, dh: string, from: number, to: number, what: string): { chainKey: Uint8Array, skipped: Array<[string, Uint8Array]> } {
   checkJump(from, to, what)
+  if (to - from > 0 && !stepBudget.take('device', Date.now(), to - from)) {
+    throw new RateLimitedError(`${what} would skip ${to - from} keys: over this device's budget of skipped chain steps (${CHAIN_STEP_RATE} a second), try later`)
+  }
   const skipped: Array<[string, Uint8Array]> = []
   let ck = chainKey
   for (let i = from; i < to; i++) {

@@ -21,6 +21,7 @@
  * list travel inside `sealed_sender`, under K_seal, which only B can derive.
  */
 
+import { sha256 } from '@noble/hashes/sha2.js'
 import { ml_kem768 as mlKem768 } from '@noble/post-quantum/ml-kem.js'
 import { equals } from 'uint8arrays/equals'
 import { fromString } from 'uint8arrays/from-string'
@@ -88,15 +89,29 @@ export class Session {
   readonly baseKey: Uint8Array
   private readonly state: RatchetState
   private pending?: PendingPrekey
+  /**
+   * Responder: `prekeyEnvelopeHead` of the envelope that started the session.
+   * Later prekey envelopes of the session must repeat every field but the
+   * message: the ratchet authenticates only the message, so without this
+   * check an envelope with an altered KEM ciphertext, sealed sender or prekey
+   * id would still be accepted (with the same content, under a new envelope id).
+   */
+  private readonly prekeyHead?: Uint8Array
   private readonly random: RandomSource
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor (remote: RemoteDevice, baseKey: Uint8Array, state: RatchetState, pending: PendingPrekey | undefined, options: SessionOptions = {}) {
+  constructor (remote: RemoteDevice, baseKey: Uint8Array, state: RatchetState, pending: PendingPrekey | undefined, options: SessionOptions = {}, prekeyHead?: Uint8Array) {
     this.remote = remote
     this.baseKey = baseKey
     this.state = state
     this.pending = pending
     this.random = options.random ?? systemRandom
+    this.prekeyHead = prekeyHead
+  }
+
+  /** True unless this session was started by a prekey envelope whose fields (all but the message) differ from `envelope`'s */
+  startedBy (envelope: PrekeyEnvelope): boolean {
+    return this.prekeyHead == null || equals(this.prekeyHead, prekeyEnvelopeHead(envelope))
   }
 
   /** True until the responder has answered: outgoing messages are prekey envelopes */
@@ -158,7 +173,8 @@ export class Session {
       pn: st.pn,
       skipped: [...st.skipped].map(([id, key]) => ({ id, key: own(key) })),
       previous: st.previous.map(h => own(fromString(h, 'base16'))),
-      pending: this.pending == null ? undefined : PrekeyEnvelope.encode({ ...this.pending, message: new Uint8Array(0) })
+      pending: this.pending == null ? undefined : PrekeyEnvelope.encode({ ...this.pending, message: new Uint8Array(0) }),
+      prekeyHead: this.prekeyHead == null ? undefined : own(this.prekeyHead)
     }
   }
 
@@ -188,7 +204,8 @@ export class Session {
       copy(record.baseKey),
       state,
       pending,
-      options
+      options,
+      record.prekeyHead == null ? undefined : copy(record.prekeyHead)
     )
   }
 
@@ -197,6 +214,11 @@ export class Session {
     this.queue = run.catch(() => {})
     return run
   }
+}
+
+/** SHA-256 of a prekey envelope's fields but its message: the same in every prekey envelope of a session */
+export function prekeyEnvelopeHead (envelope: PrekeyEnvelope): Uint8Array {
+  return sha256(PrekeyEnvelope.encode({ ...envelope, message: new Uint8Array(0) }))
 }
 
 export function encodePrekeyEnvelope (envelope: PrekeyEnvelope): Uint8Array {
@@ -329,7 +351,8 @@ export async function acceptSession (self: LocalDevice, prekeys: PrekeyStore, by
     Uint8Array.from(ek),
     state,
     undefined,
-    options
+    options,
+    prekeyEnvelopeHead(envelope)
   )
   const plaintext = await session.decrypt(envelope.message)
   if (opk != null) { await prekeys.removeOneTimePrekey(opk.id) }

@@ -90,7 +90,11 @@ export class SessionManager {
       throw new DuplicateMessageError('this prekey envelope\'s session was already accepted (and has since been dropped)')
     }
     if (known != null) {
-      // a later prekey envelope of a session we have, or a replay: the ratchet tells which
+      // a later prekey envelope of a session we have, or a replay: the ratchet tells which, once the
+      // envelope is shown to repeat the one that started the session (the ratchet checks only the message)
+      if (!known.startedBy(parsed)) {
+        throw new DecryptionError('prekey envelope differs from the one that started its session: altered')
+      }
       const plaintext = await known.decrypt(parsed.message)
       this.promote(known)
       return { plaintext, sender: known.remote, newSession: false }

@@ -4,6 +4,7 @@
  * load the group code.
  */
 
+import { equals } from 'uint8arrays/equals'
 import { parseRatchetMessage, RATCHET_MESSAGE_TYPE } from '../crypto/ratchet.ts'
 import { parseSenderKeyMessage } from '../crypto/sender-key-header.ts'
 import { decodePrekeyEnvelope, PREKEY_ENVELOPE_TYPE } from '../crypto/session.ts'
@@ -48,8 +49,15 @@ export function decodeKeyPackage (body: Uint8Array): KeyPackage.Entry[] {
   } catch (err: any) {
     throw new MalformedMessageError(`key package does not decode: ${err.message}`)
   }
+  // one encoding per package, as for prekey envelopes: protobuf decoders tolerate variants (wire types, field
+  // order, unknown fields), and nothing but each entry's own envelope is authenticated
+  if (!equals(KeyPackage.encode(pkg), body)) { throw new MalformedMessageError('key package is not canonically encoded') }
+  const hints = new Set<string>()
   for (const entry of pkg.entries) {
     if (entry.hint.length !== GROUP_HINT_LENGTH) { throw new MalformedMessageError('key package entry hint must be 8 bytes') }
+    // one entry per device: a repeated entry is a re-wrapped package, never one a member made
+    if (hints.has(hex(entry.hint))) { throw new MalformedMessageError('key package names one device twice') }
+    hints.add(hex(entry.hint))
     if (entry.envelope[0] === PREKEY_ENVELOPE_TYPE) {
       decodePrekeyEnvelope(entry.envelope)
     } else if (entry.envelope[0] === RATCHET_MESSAGE_TYPE) {

@@ -567,7 +567,9 @@ export class GroupEngine {
 
   /**
    * A group envelope (0x04-0x06) from a topic or a mailbox. Resolves with
-   * true when it was for this device and decrypted.
+   * true when it was for this device and decrypted now (false for this
+   * device's own message); a group message already received is a
+   * DuplicateMessageError.
    */
   async receive (topic: string, envelope: Uint8Array): Promise<boolean> {
     const parsed = parseGroupEnvelope(envelope)
@@ -593,7 +595,8 @@ export class GroupEngine {
 
   private async receiveMessage (rt: GroupRuntime, topic: string, envelope: Uint8Array, body: Uint8Array, hold: boolean): Promise<boolean> {
     const { header } = parseSenderKeyMessage(body)
-    if (rt.own?.keyId === header.keyId) { return true }
+    // this device's own message, echoed by the group inbox: nothing to decrypt (and its bytes are not checked, so not "decrypted")
+    if (rt.own?.keyId === header.keyId) { return false }
     if (rt.revoked.has(header.keyId)) {
       this.reject(rt, new GroupPermissionError('a message under the sender key of a removed member'))
       return false
@@ -613,8 +616,14 @@ export class GroupEngine {
     try {
       plaintext = await entry.receiver.decrypt(body)
     } catch (err: any) {
-      if (!(err instanceof DuplicateMessageError)) { this.reject(rt, err) }
-      return err instanceof DuplicateMessageError
+      if (err instanceof DuplicateMessageError) {
+        // gossip and the group inbox both bring each message: no rejection to show, and not decrypted now;
+        // from the pipeline it is its typed refusal (logged), from the held ones nothing
+        if (hold) { throw err }
+        return false
+      }
+      this.reject(rt, err)
+      return false
     }
     await this.host.store.saveGroupRecords([[`g!${rt.idHex}!rx!${entry.device}!${header.keyId}`, entry.receiver.toRecord()]])
     let content: GroupContent

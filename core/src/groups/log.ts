@@ -16,6 +16,7 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { utf8ToBytes } from '@noble/hashes/utils.js'
+import { equals } from 'uint8arrays/equals'
 import { fromString } from 'uint8arrays/from-string'
 import { GroupFullError, GroupPermissionError, InvalidSignatureError, MalformedMessageError } from '../errors.ts'
 import { signWithContext, verifyWithContext } from '../identity/keys.ts'
@@ -78,6 +79,8 @@ export async function verifyOp (bytes: Uint8Array, groupId: Uint8Array): Promise
   } catch (err: any) {
     throw new MalformedMessageError(`group operation does not decode: ${err.message}`)
   }
+  // one encoding per operation: the log knows an operation by the hash of its bytes, so a re-encoding would be a second copy of it
+  if (!equals(SignedGroupOp.encode(signed), bytes)) { throw new MalformedMessageError('group operation is not canonically encoded') }
   if (op.groupId.length !== GROUP_ID_LENGTH || hex(op.groupId) !== hex(groupId)) { throw new MalformedMessageError('group operation is for another group') }
   if (signed.signature.length !== SIGNATURE_LENGTH) { throw new MalformedMessageError(`group operation signature must be ${SIGNATURE_LENGTH} bytes`) }
   if (op.authorDevice.length !== PUBLIC_KEY_LENGTH) { throw new MalformedMessageError('group operation author device must be 32 bytes') }

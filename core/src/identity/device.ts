@@ -14,7 +14,6 @@ import { DeviceList, SignedDeviceList } from '../protocol/pb/identity.ts'
 import { hex, own } from '../utils/bytes.ts'
 import { checksumAddress, didKeyFromPublicKey, didPkhFromAddress, parseUserId } from './did.ts'
 import { ed25519KeyPair, generateEd25519, generateX25519, signWithContext, verifyWithContext } from './keys.ts'
-import { recoverPersonalSigner, renderSiweMessage, siweNonce, verifySiweProof } from './siwe.ts'
 import type { KeyPair } from './keys.ts'
 import type { SiweFields } from './siwe.ts'
 import type { RandomSource } from '../crypto/random.ts'
@@ -122,6 +121,8 @@ export async function authorizeDeviceList (
   fields: Pick<SiweFields, 'domain' | 'uri'> & Partial<SiweFields>,
   random: RandomSource = systemRandom
 ): Promise<SignedDeviceList> {
+  // secp256k1 and keccak load with the first wallet a device signs for or checks: a tab of key pairs never needs them
+  const { recoverPersonalSigner, renderSiweMessage, siweNonce } = await import('./siwe.ts')
   const account = await walletAccount(wallet)
   const list = encodeDeviceList(account.userId, version, devices)
   const siwe: SiweFields = {
@@ -170,6 +171,7 @@ export async function verifyDeviceList (signed: SignedDeviceList | Uint8Array, e
     if (record.ed25519Signature != null || record.siwe == null) {
       throw new InvalidSignatureError('a did:pkh device list needs exactly one SIWE authorization')
     }
+    const { verifySiweProof } = await import('./siwe.ts')
     verifySiweProof(id.address, list.version, record.list, record.siwe)
   }
   return { userId: list.userId, version: list.version, devices: list.devices, signed: record }

@@ -52,7 +52,9 @@ export async function decodeIdentity (bytes: Uint8Array): Promise<LocalIdentity>
   if (device == null) { throw new InvalidBackupError('backup holds no device') }
   if (device.oneTimePrekeys.length > MAX_ONE_TIME_PREKEYS) { throw new InvalidBackupError('backup holds too many one-time prekeys') }
   try {
-    parseUserId(payload.userId)
+    const id = parseUserId(payload.userId)
+    // a did:key account signs its device lists with its own key: without it the identity could not add a device
+    if (payload.accountSecret == null && id.kind !== 'pkh') { throw new InvalidBackupError('a did:key backup must hold its account secret') }
     const keys = {
       signing: await ed25519KeyPair(secret(device.signingSecret, SECRET_KEY_LENGTH, 'signing secret')),
       identity: await x25519KeyPair(secret(device.identitySecret, SECRET_KEY_LENGTH, 'identity secret'))

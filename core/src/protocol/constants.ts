@@ -31,6 +31,17 @@ export const MAX_SKIPPED_MESSAGE_KEYS = 2_000
 /** A message that would advance a chain by more than this many steps is rejected */
 export const MAX_FORWARD_JUMP = 25_000
 
+/**
+ * Chain steps computed for messages not yet authenticated (skipping ahead in
+ * a ratchet or sender-key chain), per device (process): at most
+ * CHAIN_STEP_BURST at once, then CHAIN_STEP_RATE a second. Anyone who saw one
+ * envelope of a session can forge its header with a counter up to
+ * MAX_FORWARD_JUMP ahead, which costs the receiver that many HMAC steps before
+ * the tag refuses it; the budget bounds that work (RateLimitedError).
+ */
+export const CHAIN_STEP_BURST = 4 * MAX_FORWARD_JUMP
+export const CHAIN_STEP_RATE = 2_000
+
 /** Remote ratchet keys of finished chains remembered per session, to tell a late replay (DuplicateMessageError) from a new chain */
 export const MAX_PREVIOUS_CHAINS = 128
 
@@ -102,6 +113,60 @@ export const INBOX_TOPIC_PREFIX = 'hypha/inbox/1/'
 /** Inbox buckets: the first byte of SHA-256(inbox key) picks one of 256 topics, each shared by many recipients */
 export const INBOX_BUCKETS = 256
 
+/**
+ * Inbox envelopes a node accepts from one gossipsub neighbour (the peer that
+ * handed it the envelope: StrictNoSign names no author), all inbox topics
+ * together: a token bucket of INBOX_PUBLISH_BURST, refilled at
+ * INBOX_PUBLISH_RATE a second. Past it the envelope is rejected, which costs
+ * that neighbour gossipsub score (INBOX_INVALID_WEIGHT).
+ */
+export const INBOX_PUBLISH_RATE = 50
+export const INBOX_PUBLISH_BURST = 100
+
+/**
+ * What a relay gets on top of INBOX_PUBLISH_RATE: a neighbour subscribed to
+ * every inbox bucket (as bootstrap nodes are) forwards the traffic of many
+ * peers over one link. Its status is looked up again after
+ * INBOX_RELAY_RECHECK ms.
+ */
+export const INBOX_RELAY_RATE = 1_000
+export const INBOX_RELAY_BURST = 2_000
+export const INBOX_RELAY_RECHECK = 5_000
+
+/** Neighbours whose inbox rate a node tracks (least recently used forgotten: a forgotten one starts full) */
+export const INBOX_MAX_RATE_PEERS = 10_000
+
+/**
+ * A device paces its own inbox publishes (sends, receipts, group control) to
+ * INBOX_SEND_RATE a second after a burst of INBOX_SEND_BURST: half of what its
+ * neighbours accept, so that honest use is never rejected, whatever it sends.
+ */
+export const INBOX_SEND_RATE = 25
+export const INBOX_SEND_BURST = 50
+
+/**
+ * Gossipsub score of the inbox topics: only rejected envelopes count (P4),
+ * the square of their number per topic times INBOX_INVALID_WEIGHT (times the
+ * topic weight INBOX_TOPIC_WEIGHT), decaying by INBOX_INVALID_DECAY every
+ * second (a half-life of about 69 s). Time in mesh and delivery counts
+ * (P1-P3b) are off: inbox traffic is sparse, and a quiet honest peer must not
+ * lose score.
+ */
+export const INBOX_TOPIC_WEIGHT = 1
+export const INBOX_INVALID_WEIGHT = -1
+export const INBOX_INVALID_DECAY = 0.99
+
+/**
+ * Gossipsub score thresholds (gossipsub's defaults, named): below
+ * GOSSIP_THRESHOLD a peer gets no gossip (IHAVE/IWANT), below
+ * PUBLISH_THRESHOLD nothing is published to it, below GRAYLIST_THRESHOLD
+ * everything it sends is ignored. Nine rejected envelopes on one topic
+ * (-81) graylist a peer.
+ */
+export const GOSSIP_THRESHOLD = -10
+export const PUBLISH_THRESHOLD = -50
+export const GRAYLIST_THRESHOLD = -80
+
 /** Rendezvous protocol (libp2p/specs rendezvous.md) */
 export const RENDEZVOUS_PROTOCOL = '/rendezvous/1.0.0'
 
@@ -128,6 +193,19 @@ export const RECEIPT_DELAY = 100
 export const RECEIPT_MAX_DELAY = 1_000
 export const MAX_RECEIPT_IDS = 64
 
+/**
+ * Delivery receipts owed (written with their messages, deleted once sent)
+ * that a device reads back when it starts: those a crash cut off
+ */
+export const MAX_OWED_RECEIPTS = 10_000
+
+/**
+ * Outgoing messages stored but not yet published nor deposited (state
+ * "sending": a crash, or no peer at all, came in between) that a device sends
+ * again when it starts, oldest first
+ */
+export const MAX_OUTBOX = 1_000
+
 /** Envelopes waiting in a device's receive pipeline (processed one at a time, in arrival order) */
 export const MAX_RECEIVE_QUEUE = 1_000
 
@@ -138,9 +216,10 @@ export const PUBLISH_TIMEOUT = 15_000
 export const MAILBOXES_PER_DEVICE = 3
 
 /**
- * A deposit refused with RateLimitedError, or cut by a stream or connection
- * that closed under it, is tried again after DEPOSIT_RETRY_DELAY ms (times
- * the attempt), MAX_DEPOSIT_ATTEMPTS in all
+ * A deposit refused with RateLimitedError, cut by a stream or connection
+ * that closed under it, or whose mailbox node refused the dial (restarting),
+ * is tried again after DEPOSIT_RETRY_DELAY ms (times the attempt),
+ * MAX_DEPOSIT_ATTEMPTS in all
  */
 export const DEPOSIT_RETRY_DELAY = 1_000
 export const MAX_DEPOSIT_ATTEMPTS = 3
@@ -197,6 +276,16 @@ export const MAILBOX_MAX_ENVELOPE_BYTES = MAX_ENVELOPE_BYTES
 /** Envelopes and envelope bytes one inbox may hold on one mailbox node */
 export const MAILBOX_QUOTA_COUNT = 10_000
 export const MAILBOX_QUOTA_BYTES = 64 * 1024 * 1024
+
+/**
+ * One depositor (remote peer id) may hold at most 1/MAILBOX_DEPOSITOR_SHARE
+ * of an inbox's quota, count and bytes (1 turns the share off), so a peer
+ * flooding one inbox leaves room for every other sender; never less than
+ * MAILBOX_DEPOSITOR_MIN_ENVELOPES envelopes (small quotas behave as whole
+ * quotas) and one envelope of the largest size (within the quota)
+ */
+export const MAILBOX_DEPOSITOR_SHARE = 8
+export const MAILBOX_DEPOSITOR_MIN_ENVELOPES = 16
 
 /** Envelopes and envelope bytes one mailbox node holds in all, every inbox together */
 export const MAILBOX_MAX_TOTAL_COUNT = 1_000_000

@@ -8,7 +8,7 @@
  */
 
 import { decodeIdentity, encodeIdentity } from '../identity/identity-record.ts'
-import { MAX_CONTACTS, MAX_DEVICES, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST } from '../protocol/constants.ts'
+import { MAX_CONTACTS, MAX_DEVICES, MAX_HISTORY_PER_CONTACT, MAX_MAILBOXES_PER_LIST, MAX_OUTBOX, MAX_OWED_RECEIPTS } from '../protocol/constants.ts'
 import { DeviceSessions, SessionManagerRecord } from '../protocol/pb/store.ts'
 import { hex, own } from '../utils/bytes.ts'
 import { sealedEncoding } from './at-rest.ts'
@@ -53,6 +53,21 @@ export interface StoredMessage {
 
 type Db = AbstractLevel<any, any, any>
 
+/**
+ * A delivery receipt this device owes: written with the message it
+ * acknowledges, deleted once the receipt was sent (or tried). One still here
+ * at a start was cut off by a crash, and goes then: the mailbox copy of its
+ * message can no longer be decrypted (its key is spent), so nothing else
+ * would bring the receipt back.
+ */
+export interface OwedReceipt {
+  /** The sender device: its hex signing key */
+  device: string
+  /** The message id, hex */
+  id: string
+  userId: string
+}
+
 /** Session records to write: the devices whose sessions changed (none left: deleted), the replay memory when it changed */
 export interface SessionChanges {
   devices: DeviceSessions[]
@@ -83,6 +98,10 @@ export class MessengerStore {
   private readonly messageIndex: Sub<string>
   /** Groups and channels: logs, sender keys, channel keys (sealed at rest like sessions) */
   private readonly groupsDb: Sub<Uint8Array>
+  /** "<device hex>!<message id hex>" -> user id: delivery receipts not sent yet */
+  private readonly receiptsDb: Sub<string>
+  /** message id -> "": outgoing messages still "sending" (stored, not yet out), sent again at start */
+  private readonly outboxDb: Sub<string>
   private readonly addedSinceTrim = new Map<string, number>()
   private updates: Promise<unknown> = Promise.resolve()
 
@@ -96,6 +115,8 @@ export class MessengerStore {
     this.messagesDb = db.sublevel<string, StoredMessage>('messages', { valueEncoding: 'json' })
     this.messageIndex = db.sublevel<string, string>('message-index', { valueEncoding: 'utf8' })
     this.groupsDb = db.sublevel<string, Uint8Array>('groups', { valueEncoding: secret as any })
+    this.receiptsDb = db.sublevel<string, string>('owed-receipts', { valueEncoding: 'utf8' })
+    this.outboxDb = db.sublevel<string, string>('outbox', { valueEncoding: 'utf8' })
   }
 
   /** Writes (or, for undefined, deletes) group and channel records in one durable batch */
@@ -165,9 +186,50 @@ export class MessengerStore {
     await this.contactsDb.put(contact.userId, contact)
   }
 
-  /** Stores a message; false when a message with this id was stored before (a duplicate) */
-  async addMessage (message: StoredMessage): Promise<boolean> {
-    return this.commit({ message })
+  /**
+   * Stores a message, and with `receipt` the delivery receipt it is owed (in
+   * the same write, a duplicate too); false when a message with this id was
+   * stored before (a duplicate)
+   */
+  async addMessage (message: StoredMessage, receipt?: OwedReceipt): Promise<boolean> {
+    return this.commit({ message, receipt })
+  }
+
+  /** The delivery receipts owed (see OwedReceipt), at most MAX_OWED_RECEIPTS */
+  async owedReceipts (): Promise<OwedReceipt[]> {
+    const owed: OwedReceipt[] = []
+    for (const [key, userId] of await this.receiptsDb.iterator({ limit: MAX_OWED_RECEIPTS }).all()) {
+      const [device, id] = key.split('!')
+      if (device != null && id != null) { owed.push({ device, id, userId }) }
+    }
+    return owed
+  }
+
+  /**
+   * Outgoing messages still "sending" (see MAX_OUTBOX), oldest first: stored
+   * with the session state that encrypted them, then cut off before they went
+   * out. Entries whose message is gone are forgotten.
+   */
+  async outbox (): Promise<StoredMessage[]> {
+    const pending: StoredMessage[] = []
+    const gone: string[] = []
+    for (const id of await this.outboxDb.keys({ limit: MAX_OUTBOX }).all()) {
+      const key = await this.messageIndex.get(id)
+      const message = key == null ? undefined : await this.messagesDb.get(key)
+      if (message?.state === 'sending') {
+        pending.push(message)
+      } else {
+        gone.push(id)
+      }
+    }
+    if (gone.length > 0) { await this.outboxDb.batch(gone.map(key => ({ type: 'del' as const, key }))) }
+    return pending.sort((a, b) => a.storedAt - b.storedAt)
+  }
+
+  /** Forgets owed receipts once they were sent (or tried) */
+  async settleReceipts (device: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) { return }
+    await this.receiptsDb.batch(ids.map(id => ({ type: 'del' as const, key: `${device}!${id}` })))
   }
 
   /**
@@ -175,8 +237,8 @@ export class MessengerStore {
    * given, the message itself (false, and only the sessions written, when a
    * message with this id was stored before).
    */
-  async commit (change: { sessions?: SessionChanges, message?: StoredMessage }): Promise<boolean> {
-    const { sessions, message } = change
+  async commit (change: { sessions?: SessionChanges, message?: StoredMessage, receipt?: OwedReceipt }): Promise<boolean> {
+    const { sessions, message, receipt } = change
     const duplicate = message != null && (await this.messageIndex.get(message.id)) != null
     // one batch on the root database: a chained batch of a sublevel does not delete in a sibling
     const batch = this.db.batch()
@@ -194,6 +256,12 @@ export class MessengerStore {
     if (message != null && !duplicate) {
       const key = messageKey(message.peer, message.storedAt, message.id)
       batch.put(key, message, { sublevel: this.messagesDb }).put(message.id, key, { sublevel: this.messageIndex })
+      if (message.direction === 'out' && (message.state ?? 'sending') === 'sending') {
+        batch.put(message.id, '', { sublevel: this.outboxDb })
+      }
+    }
+    if (receipt != null) {
+      batch.put(`${receipt.device}!${receipt.id}`, receipt.userId, { sublevel: this.receiptsDb })
     }
     if (batch.length > 0) {
       await batch.write(sessions != null ? DURABLE : {})
@@ -227,13 +295,16 @@ export class MessengerStore {
     if (message == null) {
       return undefined
     }
+    const leavesOutbox = STATE_RANK[state] > STATE_RANK[message.state ?? 'sending'] && (message.state ?? 'sending') === 'sending'
     if (STATE_RANK[state] > STATE_RANK[message.state ?? 'sending']) {
       message.state = state
     }
     if (mailboxes != null) {
       message.mailboxes = mailboxes
     }
-    await this.messagesDb.put(key, message)
+    const batch = this.db.batch().put(key, message, { sublevel: this.messagesDb })
+    if (leavesOutbox) { batch.del(id, { sublevel: this.outboxDb }) }
+    await batch.write()
     return message
   }
 

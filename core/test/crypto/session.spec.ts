@@ -136,6 +136,35 @@ describe('handshake and sessions', function () {
     expect(read((await b.sessions.decrypt(envelope)).plaintext)).to.equal('tamper with me')
   })
 
+  it('rejects a later prekey envelope of an accepted session with any field but its message altered, also after a restart', async () => {
+    // the ratchet authenticates only the message: the session must hold the rest to what started it
+    // (the sybil scenario of the adversarial suite found altered KEM ciphertexts accepted)
+    const { SessionManager, localDevice, prekeyStore } = await import('../../src/index.ts')
+    const { decodePrekeyEnvelope } = await import('../../src/crypto/session.ts')
+    const { SessionManagerRecord } = await import('../../src/protocol/pb/store.ts')
+    const [a, b] = [await peer(), await peer()]
+    const bundle = await fetchBundle(b)
+    await a.sessions.initiate(bundle)
+    await b.sessions.decrypt(await a.sessions.encrypt(bundle.signingKey, text('first')))
+    const second = await a.sessions.encrypt(bundle.signingKey, text('second'))
+    const third = await a.sessions.encrypt(bundle.signingKey, text('third'))
+    // every byte before the message's own bytes (the message field comes last)
+    const head = second.length - decodePrekeyEnvelope(second).message.length
+    const restart = (): InstanceType<typeof SessionManager> => SessionManager.fromRecord(localDevice(b.identity), prekeyStore(b.identity), SessionManagerRecord.decode(SessionManagerRecord.encode(b.sessions.toRecord())))
+    for (const [sessions, envelope, plaintext] of [[b.sessions, second, 'second'], [restart(), third, 'third']] as const) {
+      const names = new Set<string>()
+      for (let i = 1; i < head; i++) {
+        const bad = Uint8Array.from(envelope)
+        bad[i] ^= 1 << (i % 8)
+        const err = await rejection(sessions.decrypt(bad))
+        expect(ENVELOPE_ERRORS, `byte ${i}: ${err.name}: ${err.message}`).to.include(err.name)
+        names.add(err.name)
+      }
+      expect(names).to.include('DecryptionError')
+      expect(read((await sessions.decrypt(envelope)).plaintext)).to.equal(plaintext)
+    }
+  })
+
   it('rejects every flipped bit of a ratchet message with a typed error, and the session survives', async () => {
     const [a, b] = [await peer(), await peer()]
     const bundle = await fetchBundle(b)

@@ -84,6 +84,20 @@ describe('group membership log', () => {
     await expect(MembershipLog.fromOps(groupId, [(await create(a)).bytes, (await create(b)).bytes])).to.eventually.be.rejected.with.property('name', 'MalformedMessageError')
   })
 
+  it('refuses a re-encoded operation: the same fields in other bytes would be a second copy in the log', async () => {
+    const log = MembershipLog.create(await create(a))
+    const add = await op(log, a, OpKind.ADD, [b])
+    // an unknown field appended, then the two fields in the other order: both decode to the same op and signature
+    const withUnknown = Uint8Array.from([...add.bytes, 0x78, 0x01])
+    const [opField, signatureField] = [add.bytes.subarray(0, add.bytes.length - 66), add.bytes.subarray(add.bytes.length - 66)]
+    const reordered = Uint8Array.from([...signatureField, ...opField])
+    for (const bytes of [withUnknown, reordered]) {
+      await expect(verifyOp(bytes, groupId)).to.eventually.be.rejected.with.property('name', 'MalformedMessageError')
+    }
+    expect(log.add(await verifyOp(add.bytes, groupId)).status).to.equal('added')
+    expect(log.size).to.equal(2)
+  })
+
   it('holds an operation until its parent arrives', async () => {
     const log = MembershipLog.create(await create(a))
     const other = MembershipLog.create(log.all()[0])

@@ -53,6 +53,23 @@ describe('group and channel envelopes', () => {
     expect(() => decodeKeyPackage(shortHint.subarray(9))).to.throw().with.property('name', 'MalformedMessageError')
   })
 
+  it('refuses a key package in any but its one encoding, or naming a device twice (a re-wrapped package)', () => {
+    // the adversarial suite's tamper scenario had B take its entry out of such re-wrapped packages
+    const id = random(32)
+    const envelope = Uint8Array.from([0x02, ...random(100)])
+    const body = encodeKeyPackages(id, [{ hint: random(8), envelope }])[0].subarray(9)
+    expect(decodeKeyPackage(body)).to.have.lengthOf(1)
+    // the entry's hint tag as a varint field (protobuf decoders read the bytes anyway), an unknown field appended, the entry twice
+    const entryStart = 1 + (body[1] & 0x80 ? 2 : 1)
+    const wireType = Uint8Array.from(body)
+    wireType[entryStart] = 0x08
+    const twice = encodeKeyPackages(id, [{ hint: body.subarray(entryStart + 2, entryStart + 10), envelope }, { hint: body.subarray(entryStart + 2, entryStart + 10), envelope }])[0].subarray(9)
+    for (const bad of [wireType, Uint8Array.from([...body, 0x78, 0x01]), twice]) {
+      expect(() => decodeKeyPackage(bad)).to.throw().with.property('name', 'MalformedMessageError')
+      expect(() => { checkInboxEnvelope(Uint8Array.from([0x05, ...random(8), ...bad])) }).to.throw().with.property('name', 'MalformedMessageError')
+    }
+  })
+
   it('a channel post opens with the owner\'s key only; an altered one does not open', async () => {
     const id = random(32)
     const key = random(32)

@@ -1,9 +1,10 @@
 import { expect } from 'aegir/chai'
 import { Wallet } from 'ethers'
 import {
-  checkIdentity, constants, createIdentity, createWalletIdentity, currentBundle, exportBackup, importBackup, localDevice,
+  checkIdentity, constants, createIdentity, createWalletIdentity, currentBundle, decodeIdentity, encodeIdentity, exportBackup, importBackup, localDevice,
   prekeyStore, SessionManager, verifyBundle, verifyDeviceList
 } from '../../src/index.ts'
+import { BackupPayload } from '../../src/protocol/pb/backup.ts'
 import { peer, read, rejection, text } from '../fixtures/peers.ts'
 import type { LocalIdentity } from '../../src/index.ts'
 
@@ -141,6 +142,12 @@ describe('encrypted backups', function () {
       const err = await rejection(importBackup(bytes, PASSPHRASE))
       expect(err.name).to.equal('InvalidBackupError', `${bytes.length} bytes`)
     }
+  })
+
+  it('refuses a did:key payload without its account secret (InvalidBackupError, not a TypeError)', async () => {
+    const payload = BackupPayload.decode(encodeIdentity(original))
+    const err = await rejection(decodeIdentity(BackupPayload.encode({ ...payload, accountSecret: undefined })))
+    expect(err.name).to.equal('InvalidBackupError')
   })
 
   it('refuses files over MAX_BACKUP_BYTES', async () => {

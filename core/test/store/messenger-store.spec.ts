@@ -55,6 +55,24 @@ describe('MessengerStore sessions: one record per remote device', () => {
     await db.close()
   })
 
+  it('writes the delivery receipt a message is owed with it (a duplicate too), lists it until it is settled', async () => {
+    const db = new MemoryLevel<string, any>()
+    const store = new MessengerStore(db)
+    const message = { id: 'cd'.repeat(16), peer: 'did:key:peer', direction: 'in' as const, text: 'hi', sentAt: 1, storedAt: 2 }
+    const owed = { device: '0a'.repeat(32), id: message.id, userId: 'did:key:peer' }
+    expect(await store.owedReceipts()).to.deep.equal([])
+    expect(await store.addMessage(message, owed)).to.be.true()
+    // a store that reopens the same database (a restart after a crash) finds it
+    expect(await new MessengerStore(db).owedReceipts()).to.deep.equal([owed])
+    await store.settleReceipts(owed.device, [owed.id])
+    expect(await store.owedReceipts()).to.deep.equal([])
+    // a duplicate is stored once but owed a receipt again (the first may have been lost)
+    expect(await store.addMessage(message, owed)).to.be.false()
+    expect(await store.owedReceipts()).to.deep.equal([owed])
+    expect(await store.history('did:key:peer')).to.have.length(1)
+    await db.close()
+  })
+
   it(`keeps the newest MAX_HISTORY_PER_CONTACT (${MAX_HISTORY_PER_CONTACT}) messages of a conversation, and forgets the ids of the ones it drops`, async function () {
     this.timeout(60_000)
     const db = new MemoryLevel<string, any>()

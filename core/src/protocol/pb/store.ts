@@ -133,6 +133,7 @@ export interface SessionRecord {
   skipped: SkippedKey[]
   previous: Uint8Array<ArrayBuffer>[]
   pending?: Uint8Array<ArrayBuffer>
+  prekeyHead?: Uint8Array<ArrayBuffer>
 }
 
 export namespace SessionRecord {
@@ -232,6 +233,11 @@ export namespace SessionRecord {
         if (obj.pending != null) {
           w.uint32(138)
           w.bytes(obj.pending)
+        }
+
+        if (obj.prekeyHead != null) {
+          w.uint32(146)
+          w.bytes(obj.prekeyHead)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -336,6 +342,10 @@ export namespace SessionRecord {
             }
             case 17: {
               obj.pending = reader.bytes()
+              break
+            }
+            case 18: {
+              obj.prekeyHead = reader.bytes()
               break
             }
             default: {
@@ -496,6 +506,13 @@ export namespace SessionRecord {
               }
               break
             }
+            case 18: {
+              yield {
+                field: `${prefix}.prekeyHead`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -601,6 +618,11 @@ export namespace SessionRecord {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SessionRecordPrekeyHeadFieldEvent {
+    field: '$.prekeyHead'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SessionRecord>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SessionRecord.codec())
   }
@@ -609,7 +631,7 @@ export namespace SessionRecord {
     return decodeMessage(buf, SessionRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionRecord>): Generator<SessionRecordRemoteUserIdFieldEvent | SessionRecordRemoteSigningKeyFieldEvent | SessionRecordRemoteIdentityKeyFieldEvent | SessionRecordBaseKeyFieldEvent | SessionRecordAdFieldEvent | SessionRecordRootKeyFieldEvent | SessionRecordDhsSecretFieldEvent | SessionRecordDhsPublicFieldEvent | SessionRecordDhrFieldEvent | SessionRecordCksFieldEvent | SessionRecordNsFieldEvent | SessionRecordCkrFieldEvent | SessionRecordNrFieldEvent | SessionRecordPnFieldEvent | SessionRecordSkippedIdFieldEvent | SessionRecordSkippedKeyFieldEvent | SessionRecordPreviousFieldEvent | SessionRecordPendingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionRecord>): Generator<SessionRecordRemoteUserIdFieldEvent | SessionRecordRemoteSigningKeyFieldEvent | SessionRecordRemoteIdentityKeyFieldEvent | SessionRecordBaseKeyFieldEvent | SessionRecordAdFieldEvent | SessionRecordRootKeyFieldEvent | SessionRecordDhsSecretFieldEvent | SessionRecordDhsPublicFieldEvent | SessionRecordDhrFieldEvent | SessionRecordCksFieldEvent | SessionRecordNsFieldEvent | SessionRecordCkrFieldEvent | SessionRecordNrFieldEvent | SessionRecordPnFieldEvent | SessionRecordSkippedIdFieldEvent | SessionRecordSkippedKeyFieldEvent | SessionRecordPreviousFieldEvent | SessionRecordPendingFieldEvent | SessionRecordPrekeyHeadFieldEvent> {
     return streamMessage(buf, SessionRecord.codec(), opts)
   }
 }
@@ -839,6 +861,12 @@ export namespace DeviceSessions {
     index: number
   }
 
+  export interface DeviceSessionsSessionsPrekeyHeadFieldEvent {
+    field: '$.sessions[].prekeyHead'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<DeviceSessions>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, DeviceSessions.codec())
   }
@@ -847,7 +875,7 @@ export namespace DeviceSessions {
     return decodeMessage(buf, DeviceSessions.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceSessions>): Generator<DeviceSessionsRemoteSigningKeyFieldEvent | DeviceSessionsSessionsRemoteUserIdFieldEvent | DeviceSessionsSessionsRemoteSigningKeyFieldEvent | DeviceSessionsSessionsRemoteIdentityKeyFieldEvent | DeviceSessionsSessionsBaseKeyFieldEvent | DeviceSessionsSessionsAdFieldEvent | DeviceSessionsSessionsRootKeyFieldEvent | DeviceSessionsSessionsDhsSecretFieldEvent | DeviceSessionsSessionsDhsPublicFieldEvent | DeviceSessionsSessionsDhrFieldEvent | DeviceSessionsSessionsCksFieldEvent | DeviceSessionsSessionsNsFieldEvent | DeviceSessionsSessionsCkrFieldEvent | DeviceSessionsSessionsNrFieldEvent | DeviceSessionsSessionsPnFieldEvent | DeviceSessionsSessionsSkippedIdFieldEvent | DeviceSessionsSessionsSkippedKeyFieldEvent | DeviceSessionsSessionsPreviousFieldEvent | DeviceSessionsSessionsPendingFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DeviceSessions>): Generator<DeviceSessionsRemoteSigningKeyFieldEvent | DeviceSessionsSessionsRemoteUserIdFieldEvent | DeviceSessionsSessionsRemoteSigningKeyFieldEvent | DeviceSessionsSessionsRemoteIdentityKeyFieldEvent | DeviceSessionsSessionsBaseKeyFieldEvent | DeviceSessionsSessionsAdFieldEvent | DeviceSessionsSessionsRootKeyFieldEvent | DeviceSessionsSessionsDhsSecretFieldEvent | DeviceSessionsSessionsDhsPublicFieldEvent | DeviceSessionsSessionsDhrFieldEvent | DeviceSessionsSessionsCksFieldEvent | DeviceSessionsSessionsNsFieldEvent | DeviceSessionsSessionsCkrFieldEvent | DeviceSessionsSessionsNrFieldEvent | DeviceSessionsSessionsPnFieldEvent | DeviceSessionsSessionsSkippedIdFieldEvent | DeviceSessionsSessionsSkippedKeyFieldEvent | DeviceSessionsSessionsPreviousFieldEvent | DeviceSessionsSessionsPendingFieldEvent | DeviceSessionsSessionsPrekeyHeadFieldEvent> {
     return streamMessage(buf, DeviceSessions.codec(), opts)
   }
 }
@@ -1093,6 +1121,12 @@ export namespace SessionManagerRecord {
     index: number
   }
 
+  export interface SessionManagerRecordDevicesSessionsPrekeyHeadFieldEvent {
+    field: '$.devices[].sessions[].prekeyHead'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface SessionManagerRecordSeenBaseKeysFieldEvent {
     field: '$.seenBaseKeys[]'
     index: number
@@ -1107,7 +1141,7 @@ export namespace SessionManagerRecord {
     return decodeMessage(buf, SessionManagerRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionManagerRecord>): Generator<SessionManagerRecordDevicesRemoteSigningKeyFieldEvent | SessionManagerRecordDevicesSessionsRemoteUserIdFieldEvent | SessionManagerRecordDevicesSessionsRemoteSigningKeyFieldEvent | SessionManagerRecordDevicesSessionsRemoteIdentityKeyFieldEvent | SessionManagerRecordDevicesSessionsBaseKeyFieldEvent | SessionManagerRecordDevicesSessionsAdFieldEvent | SessionManagerRecordDevicesSessionsRootKeyFieldEvent | SessionManagerRecordDevicesSessionsDhsSecretFieldEvent | SessionManagerRecordDevicesSessionsDhsPublicFieldEvent | SessionManagerRecordDevicesSessionsDhrFieldEvent | SessionManagerRecordDevicesSessionsCksFieldEvent | SessionManagerRecordDevicesSessionsNsFieldEvent | SessionManagerRecordDevicesSessionsCkrFieldEvent | SessionManagerRecordDevicesSessionsNrFieldEvent | SessionManagerRecordDevicesSessionsPnFieldEvent | SessionManagerRecordDevicesSessionsSkippedIdFieldEvent | SessionManagerRecordDevicesSessionsSkippedKeyFieldEvent | SessionManagerRecordDevicesSessionsPreviousFieldEvent | SessionManagerRecordDevicesSessionsPendingFieldEvent | SessionManagerRecordSeenBaseKeysFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SessionManagerRecord>): Generator<SessionManagerRecordDevicesRemoteSigningKeyFieldEvent | SessionManagerRecordDevicesSessionsRemoteUserIdFieldEvent | SessionManagerRecordDevicesSessionsRemoteSigningKeyFieldEvent | SessionManagerRecordDevicesSessionsRemoteIdentityKeyFieldEvent | SessionManagerRecordDevicesSessionsBaseKeyFieldEvent | SessionManagerRecordDevicesSessionsAdFieldEvent | SessionManagerRecordDevicesSessionsRootKeyFieldEvent | SessionManagerRecordDevicesSessionsDhsSecretFieldEvent | SessionManagerRecordDevicesSessionsDhsPublicFieldEvent | SessionManagerRecordDevicesSessionsDhrFieldEvent | SessionManagerRecordDevicesSessionsCksFieldEvent | SessionManagerRecordDevicesSessionsNsFieldEvent | SessionManagerRecordDevicesSessionsCkrFieldEvent | SessionManagerRecordDevicesSessionsNrFieldEvent | SessionManagerRecordDevicesSessionsPnFieldEvent | SessionManagerRecordDevicesSessionsSkippedIdFieldEvent | SessionManagerRecordDevicesSessionsSkippedKeyFieldEvent | SessionManagerRecordDevicesSessionsPreviousFieldEvent | SessionManagerRecordDevicesSessionsPendingFieldEvent | SessionManagerRecordDevicesSessionsPrekeyHeadFieldEvent | SessionManagerRecordSeenBaseKeysFieldEvent> {
     return streamMessage(buf, SessionManagerRecord.codec(), opts)
   }
 }

@@ -14,6 +14,12 @@ export const MAILBOX_TAG_CONTEXT = 'hypha-mailbox-tag/1'
 /** `SHA-256(utf8(STAMP_CONTEXT) || tag || envelope hash || u32be(day) || nonce)` must start with `difficulty` zero bits */
 export const STAMP_CONTEXT = 'hypha-stamp/1'
 
+/** `depositor id = SHA-256(utf8(MAILBOX_DEPOSITOR_CONTEXT) || peer id multihash)[0..16]`: who deposited, for the depositor's share (node storage only) */
+export const MAILBOX_DEPOSITOR_CONTEXT = 'hypha-mailbox-depositor/1'
+
+/** Length of a depositor id */
+export const DEPOSITOR_ID_LENGTH = 16
+
 /** Signed by the mailbox node's libp2p key: a storage receipt */
 export const RECEIPT_CONTEXT = 'hypha-mailbox-receipt/1'
 

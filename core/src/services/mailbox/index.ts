@@ -108,6 +108,16 @@ export interface MailboxServerInit {
   quotaBytes?: number
 
   /**
+   * One depositor (remote peer) may hold at most 1/depositorShare of an
+   * inbox's quota, count and bytes (but always MAILBOX_DEPOSITOR_MIN_ENVELOPES
+   * envelopes and one envelope of maxEnvelopeBytes, within the quota); 1
+   * lets one depositor fill an inbox
+   *
+   * @default MAILBOX_DEPOSITOR_SHARE (8)
+   */
+  depositorShare?: number
+
+  /**
    * Envelopes the node holds in all; beyond it deposits get E_STORAGE_FULL
    *
    * @default MAILBOX_MAX_TOTAL_COUNT (1000000)

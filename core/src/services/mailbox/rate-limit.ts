@@ -28,8 +28,8 @@ export class TokenBuckets {
     this.maxBuckets = init.maxBuckets
   }
 
-  /** Take a token for `key` at time `now` (ms); false when its bucket is empty */
-  take (key: string, now: number): boolean {
+  /** Take `count` tokens (default 1) for `key` at time `now` (ms); false, taking none, when its bucket holds fewer */
+  take (key: string, now: number, count = 1): boolean {
     let bucket = this.buckets.get(key)
     if (bucket == null) {
       bucket = { tokens: this.burst, updatedAt: now }
@@ -44,10 +44,10 @@ export class TokenBuckets {
       const oldest = this.buckets.keys().next().value as string
       this.buckets.delete(oldest)
     }
-    if (bucket.tokens < 1) {
+    if (bucket.tokens < count) {
       return false
     }
-    bucket.tokens -= 1
+    bucket.tokens -= count
     return true
   }
 

@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { InvalidMailboxMessageError } from '../../errors.ts'
 import { verifyWithContext } from '../../identity/keys.ts'
 import {
-  MAILBOX_CHALLENGE_BYTES, MAILBOX_CHALLENGE_TTL, MAILBOX_DEPOSIT_BURST, MAILBOX_DEPOSIT_INTERVAL, MAILBOX_FRAME_OVERHEAD,
+  MAILBOX_CHALLENGE_BYTES, MAILBOX_CHALLENGE_TTL, MAILBOX_DEPOSIT_BURST, MAILBOX_DEPOSIT_INTERVAL, MAILBOX_DEPOSITOR_MIN_ENVELOPES, MAILBOX_DEPOSITOR_SHARE, MAILBOX_FRAME_OVERHEAD,
   MAILBOX_MAX_ACK_HASHES, MAILBOX_MAX_ENVELOPE_BYTES, MAILBOX_MAX_FETCH_SCAN, MAILBOX_MAX_FRAME_BYTES, MAILBOX_MAX_INBOUND_STREAMS,
   MAILBOX_MAX_PAGE_BYTES, MAILBOX_MAX_PAGE_SIZE, MAILBOX_MAX_RATE_BUCKETS, MAILBOX_MAX_REQUESTS_PER_STREAM, MAILBOX_MAX_TOTAL_BYTES,
   MAILBOX_MAX_TOTAL_COUNT, MAILBOX_QUOTA_BYTES, MAILBOX_QUOTA_COUNT, MAILBOX_RETENTION, MAILBOX_STAMP_DIFFICULTY, MAILBOX_STREAM_TIMEOUT,
@@ -16,7 +16,7 @@ import { ACK_PREFIX, FETCH_PREFIX, RECEIPT_PREFIX, ackMessage, fetchMessage, mai
 import { CURSOR_LENGTH, HASH_LENGTH, INBOX_TAG_LENGTH, MAILBOX_PROTOCOL } from './constants.ts'
 import { TokenBuckets } from './rate-limit.ts'
 import { checkStamp } from './stamp.ts'
-import { MailboxStore } from './store.ts'
+import { depositorId, MailboxStore } from './store.ts'
 import { integerInRange, readError, requestCodec, responseCodec } from './utils.ts'
 import type { MailboxServer as MailboxServerInterface, MailboxServerComponents, MailboxServerInit } from './index.ts'
 import type { MailboxUsage } from './store.ts'
@@ -41,6 +41,9 @@ interface StorageConfig {
   maxPageBytes: number
   quotaCount: number
   quotaBytes: number
+  /** What one depositor may hold in one inbox: the quota divided by `depositorShare`, with a floor */
+  depositorCount: number
+  depositorBytes: number
   maxTotalCount: number
   maxTotalBytes: number
   maxPageSize: number
@@ -63,6 +66,9 @@ type ServerConfig = StorageConfig & StreamConfig
 function storageConfig (init: MailboxServerInit): StorageConfig {
   const maxFrameBytes = integerInRange('maxFrameBytes', init.maxFrameBytes ?? MAILBOX_MAX_FRAME_BYTES, 1 + MAILBOX_FRAME_OVERHEAD)
   const maxEnvelopeBytes = integerInRange('maxEnvelopeBytes', init.maxEnvelopeBytes ?? MAILBOX_MAX_ENVELOPE_BYTES, 1, maxFrameBytes - MAILBOX_FRAME_OVERHEAD)
+  const quotaCount = integerInRange('quotaCount', init.quotaCount ?? MAILBOX_QUOTA_COUNT, 1, 0xffffffff)
+  const quotaBytes = integerInRange('quotaBytes', init.quotaBytes ?? MAILBOX_QUOTA_BYTES, 1)
+  const share = integerInRange('depositorShare', init.depositorShare ?? MAILBOX_DEPOSITOR_SHARE, 1)
   return {
     difficulty: integerInRange('difficulty', init.difficulty ?? MAILBOX_STAMP_DIFFICULTY, 0, MAX_STAMP_DIFFICULTY),
     retention: integerInRange('retention', init.retention ?? MAILBOX_RETENTION, 1, 0xffffffff),
@@ -71,8 +77,11 @@ function storageConfig (init: MailboxServerInit): StorageConfig {
     // a page always has room for one envelope, and fits a frame
     maxPageBytes: integerInRange('maxPageBytes', init.maxPageBytes ?? MAILBOX_MAX_PAGE_BYTES,
       maxEnvelopeBytes + MAILBOX_FRAME_OVERHEAD, maxFrameBytes - MAILBOX_FRAME_OVERHEAD),
-    quotaCount: integerInRange('quotaCount', init.quotaCount ?? MAILBOX_QUOTA_COUNT, 1, 0xffffffff),
-    quotaBytes: integerInRange('quotaBytes', init.quotaBytes ?? MAILBOX_QUOTA_BYTES, 1),
+    quotaCount,
+    quotaBytes,
+    // never below MAILBOX_DEPOSITOR_MIN_ENVELOPES envelopes and one largest envelope, within the quota
+    depositorCount: Math.min(quotaCount, Math.max(Math.ceil(quotaCount / share), MAILBOX_DEPOSITOR_MIN_ENVELOPES)),
+    depositorBytes: Math.min(quotaBytes, Math.max(Math.ceil(quotaBytes / share), maxEnvelopeBytes)),
     maxTotalCount: integerInRange('maxTotalCount', init.maxTotalCount ?? MAILBOX_MAX_TOTAL_COUNT, 1),
     maxTotalBytes: integerInRange('maxTotalBytes', init.maxTotalBytes ?? MAILBOX_MAX_TOTAL_BYTES, 1),
     maxPageSize: integerInRange('maxPageSize', init.maxPageSize ?? MAILBOX_MAX_PAGE_SIZE, 1, MAILBOX_MAX_FETCH_SCAN),
@@ -292,9 +301,11 @@ export class MailboxServer implements MailboxServerInterface, Startable {
     const result = await this.store.deposit(tag, envelopeHash, envelope, now, this.config.retention * 1000, {
       quotaCount: this.config.quotaCount,
       quotaBytes: this.config.quotaBytes,
+      depositorCount: this.config.depositorCount,
+      depositorBytes: this.config.depositorBytes,
       maxTotalCount: this.config.maxTotalCount,
       maxTotalBytes: this.config.maxTotalBytes
-    })
+    }, depositorId(remotePeer.toMultihash().bytes))
     if (result.outcome === 'quota') {
       return this.refuse('DEPOSIT', remotePeer, Status.E_QUOTA_EXCEEDED, result.reason)
     }

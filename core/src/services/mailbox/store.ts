@@ -8,11 +8,13 @@
  * | `e!<tag>!<seq>` | an encoded MailboxEntry (hash, envelope, stored_at, expires_at) |
  * | `h!<tag>!<hash>` | u64be(seq): finds an envelope by hash (idempotent deposits, ACK) |
  * | `u!<tag>` | u64be(count) u64be(bytes): the inbox's usage, absent when empty |
- * | `x!<expires_at>!<tag>!<seq>` | empty: the expiry index the sweep walks |
+ * | `d!<tag>!<depositor>` | u64be(count) u64be(bytes): what one depositor holds in the inbox, absent when nothing |
+ * | `x!<expires_at>!<tag>!<seq>` | the entry's depositor id (empty for entries stored before there were any): the expiry index the sweep walks |
  * | `m!seq` | u64be(last sequence number issued) |
  * | `m!usage` | u64be(count) u64be(bytes): every inbox together |
  *
- * `tag` and `hash` are 64 hex digits, `seq` and `expires_at` 16. The
+ * `tag` and `hash` are 64 hex digits, `seq` and `expires_at` 16, `depositor`
+ * 32 (a 16-byte hash of the depositing peer's id, see `depositorId`). The
  * sequence number is one counter for the node, persisted with each deposit,
  * so an inbox's entries are in deposit order and a cursor stays valid across
  * restarts and never goes back. Every write goes through one promise chain,
@@ -21,8 +23,10 @@
  * resolves; other levels ignore the option).
  */
 
+import { sha256 } from '@noble/hashes/sha2.js'
 import { MailboxEntry } from '../../protocol/pb/mailbox.ts'
-import { hex, own, readU64be, u64be } from '../../utils/bytes.ts'
+import { concat, hex, own, readU64be, u64be } from '../../utils/bytes.ts'
+import { DEPOSITOR_ID_LENGTH, MAILBOX_DEPOSITOR_CONTEXT } from './constants.ts'
 import type { AbstractBatchOperation, AbstractLevel, AbstractSublevel } from 'abstract-level'
 
 type Db = AbstractLevel<any, any, any>
@@ -62,6 +66,9 @@ interface Target {
 export interface DepositLimits {
   quotaCount: number
   quotaBytes: number
+  /** What one depositor may hold in one inbox (its share of the quota) */
+  depositorCount: number
+  depositorBytes: number
   maxTotalCount: number
   maxTotalBytes: number
 }
@@ -80,9 +87,22 @@ export interface FetchResult {
 
 const hex16 = (n: number): string => n.toString(16).padStart(16, '0')
 
+const DEPOSITOR_PREFIX = new TextEncoder().encode(MAILBOX_DEPOSITOR_CONTEXT)
+
+/**
+ * The id a depositor's usage is kept under: a hash of its peer id, so the
+ * database names no peer (the node sees the peer id of every deposit anyway;
+ * on disk the id links the deposits of one peer to one inbox while they are
+ * stored)
+ */
+export function depositorId (peerIdBytes: Uint8Array): Uint8Array {
+  return sha256(concat([DEPOSITOR_PREFIX, peerIdBytes])).subarray(0, DEPOSITOR_ID_LENGTH)
+}
+
 const entryKey = (tagHex: string, seq: number): string => `e!${tagHex}!${hex16(seq)}`
 const hashKey = (tagHex: string, hashHex: string): string => `h!${tagHex}!${hashHex}`
 const usageKey = (tagHex: string): string => `u!${tagHex}`
+const depositorKey = (tagHex: string, depositorHex: string): string => `d!${tagHex}!${depositorHex}`
 const expiryKey = (expiresAt: number, tagHex: string, seq: number): string => `x!${hex16(expiresAt)}!${tagHex}!${hex16(seq)}`
 
 function encodeUsage (usage: MailboxUsage): Uint8Array {
@@ -94,6 +114,13 @@ function encodeUsage (usage: MailboxUsage): Uint8Array {
 
 function decodeUsage (bytes: Uint8Array | undefined): MailboxUsage {
   return bytes == null || bytes.length !== 16 ? { count: 0, bytes: 0 } : { count: readU64be(bytes), bytes: readU64be(bytes, 8) }
+}
+
+/** Writes the usage of each depositor in `usages`, deleting those that hold nothing */
+function depositorOps (tagHex: string, usages: Map<string, MailboxUsage>): Operation[] {
+  return [...usages].map(([depositorHex, usage]): Operation => usage.count <= 0
+    ? { type: 'del', key: depositorKey(tagHex, depositorHex) }
+    : { type: 'put', key: depositorKey(tagHex, depositorHex), value: encodeUsage(usage) })
 }
 
 function decodeEntry (seq: number, value: Uint8Array): StoredEntry {
@@ -152,18 +179,27 @@ export class MailboxStore {
     return run
   }
 
+  /** What the depositor with this id (`depositorId`) holds in an inbox */
+  async depositorUsage (tag: Uint8Array, depositor: Uint8Array): Promise<MailboxUsage> {
+    return decodeUsage(await this.db.get(depositorKey(hex(tag), hex(depositor))))
+  }
+
   /**
    * Store an envelope unless this inbox already holds it (then return the
-   * stored copy) or it would go over a quota. An expired copy not yet swept
-   * is replaced.
+   * stored copy) or it would go over a quota: the inbox's, the node's, or
+   * the depositor's share of the inbox. An expired copy not yet swept is
+   * replaced.
    */
-  async deposit (tag: Uint8Array, hash: Uint8Array, envelope: Uint8Array, now: number, retentionMs: number, limits: DepositLimits): Promise<DepositResult> {
+  async deposit (tag: Uint8Array, hash: Uint8Array, envelope: Uint8Array, now: number, retentionMs: number, limits: DepositLimits, depositor: Uint8Array): Promise<DepositResult> {
     return this.exclusive(async () => {
       const tagHex = hex(tag)
       const hashHex = hex(hash)
+      const depositorHex = hex(depositor)
       const ops: Operation[] = []
-      const [seqBytes, usageBytes] = await this.db.getMany([hashKey(tagHex, hashHex), usageKey(tagHex)])
+      const [seqBytes, usageBytes, depositorBytes] = await this.db.getMany([hashKey(tagHex, hashHex), usageKey(tagHex), depositorKey(tagHex, depositorHex)])
       const usage = decodeUsage(usageBytes)
+      // every depositor whose usage this batch changes, this one included
+      const depositors = new Map<string, MailboxUsage>([[depositorHex, decodeUsage(depositorBytes)]])
       let totals = { ...this.totals }
 
       if (seqBytes != null) {
@@ -176,18 +212,32 @@ export class MailboxStore {
         // expired and not swept yet, or an index entry without its envelope: replace it
         ops.push({ type: 'del', key: hashKey(tagHex, hashHex) })
         if (stored != null) {
-          ops.push({ type: 'del', key: entryKey(tagHex, seq) }, { type: 'del', key: expiryKey(stored.expiresAt, tagHex, seq) })
+          const storedExpiry = expiryKey(stored.expiresAt, tagHex, seq)
+          const owner = await this.db.get(storedExpiry)
+          ops.push({ type: 'del', key: entryKey(tagHex, seq) }, { type: 'del', key: storedExpiry })
           usage.count -= 1
           usage.bytes -= stored.envelope.length
           totals = { count: totals.count - 1, bytes: totals.bytes - stored.envelope.length }
+          if (owner != null && owner.length > 0) {
+            const ownerHex = hex(owner)
+            const ownerUsage = depositors.get(ownerHex) ?? decodeUsage(await this.db.get(depositorKey(tagHex, ownerHex)))
+            depositors.set(ownerHex, { count: ownerUsage.count - 1, bytes: ownerUsage.bytes - stored.envelope.length })
+          }
         }
       }
+      const mine = depositors.get(depositorHex) ?? { count: 0, bytes: 0 }
 
       if (usage.count + 1 > limits.quotaCount) {
         return { outcome: 'quota', reason: `inbox holds ${usage.count} envelopes, the quota is ${limits.quotaCount}` }
       }
       if (usage.bytes + envelope.length > limits.quotaBytes) {
         return { outcome: 'quota', reason: `inbox holds ${usage.bytes} bytes, ${envelope.length} more would pass the quota of ${limits.quotaBytes}` }
+      }
+      if (mine.count + 1 > limits.depositorCount) {
+        return { outcome: 'quota', reason: `this peer's deposits fill its share of the inbox: ${mine.count} envelopes, at most ${limits.depositorCount} per depositor` }
+      }
+      if (mine.bytes + envelope.length > limits.depositorBytes) {
+        return { outcome: 'quota', reason: `this peer's deposits fill its share of the inbox: ${mine.bytes} bytes, ${envelope.length} more would pass ${limits.depositorBytes} per depositor` }
       }
       if (totals.count + 1 > limits.maxTotalCount) {
         return { outcome: 'full', reason: `mailbox node holds ${totals.count} envelopes, its limit is ${limits.maxTotalCount}` }
@@ -200,12 +250,14 @@ export class MailboxStore {
       const entry: StoredEntry = { seq, hash, envelope, storedAt: now, expiresAt: now + retentionMs }
       usage.count += 1
       usage.bytes += envelope.length
+      depositors.set(depositorHex, { count: mine.count + 1, bytes: mine.bytes + envelope.length })
       totals = { count: totals.count + 1, bytes: totals.bytes + envelope.length }
       ops.push(
         { type: 'put', key: entryKey(tagHex, seq), value: MailboxEntry.encode({ hash: own(entry.hash), envelope: own(entry.envelope), storedAt: BigInt(entry.storedAt), expiresAt: BigInt(entry.expiresAt) }) },
         { type: 'put', key: hashKey(tagHex, hashHex), value: u64be(seq) },
-        { type: 'put', key: expiryKey(entry.expiresAt, tagHex, seq), value: EMPTY },
+        { type: 'put', key: expiryKey(entry.expiresAt, tagHex, seq), value: own(depositor) },
         { type: 'put', key: usageKey(tagHex), value: encodeUsage(usage) },
+        ...depositorOps(tagHex, depositors),
         { type: 'put', key: SEQ_KEY, value: u64be(seq) },
         { type: 'put', key: TOTALS_KEY, value: encodeUsage(totals) }
       )
@@ -302,18 +354,21 @@ export class MailboxStore {
    */
   private async remove (tagHex: string, targets: Target[]): Promise<number> {
     const values = await this.db.getMany(targets.map(({ seq }) => entryKey(tagHex, seq)))
+    const entries = values.map((value, i) => value == null ? undefined : decodeEntry(targets[i].seq, value))
+    // the expiry keys hold each entry's depositor
+    const owners = await this.db.getMany(entries.map((entry, i) => entry == null ? expiryKey(0, tagHex, 0) : expiryKey(entry.expiresAt, tagHex, targets[i].seq)))
     const usage = decodeUsage(await this.db.get(usageKey(tagHex)))
     const totals = { ...this.totals }
+    const freed = new Map<string, MailboxUsage>()
     const ops: Operation[] = []
     let removed = 0
     targets.forEach((target, i) => {
-      const value = values[i]
-      if (value == null) {
+      const entry = entries[i]
+      if (entry == null) {
         if (target.hashHex != null) { ops.push({ type: 'del', key: hashKey(tagHex, target.hashHex) }) }
         if (target.expiryKey != null) { ops.push({ type: 'del', key: target.expiryKey }) }
         return
       }
-      const entry = decodeEntry(target.seq, value)
       ops.push(
         { type: 'del', key: entryKey(tagHex, target.seq) },
         { type: 'del', key: hashKey(tagHex, hex(entry.hash)) },
@@ -323,6 +378,12 @@ export class MailboxStore {
       usage.bytes -= entry.envelope.length
       totals.count -= 1
       totals.bytes -= entry.envelope.length
+      const owner = owners[i]
+      if (owner != null && owner.length > 0) {
+        const ownerHex = hex(owner)
+        const sum = freed.get(ownerHex) ?? { count: 0, bytes: 0 }
+        freed.set(ownerHex, { count: sum.count + 1, bytes: sum.bytes + entry.envelope.length })
+      }
       removed++
     })
     if (ops.length === 0) {
@@ -333,6 +394,13 @@ export class MailboxStore {
         ? { type: 'del', key: usageKey(tagHex) }
         : { type: 'put', key: usageKey(tagHex), value: encodeUsage(usage) })
       ops.push({ type: 'put', key: TOTALS_KEY, value: encodeUsage(totals) })
+      const depositors = [...freed.keys()]
+      const held = await this.db.getMany(depositors.map(depositorHex => depositorKey(tagHex, depositorHex)))
+      ops.push(...depositorOps(tagHex, new Map(depositors.map((depositorHex, i) => {
+        const before = decodeUsage(held[i])
+        const less = freed.get(depositorHex) ?? { count: 0, bytes: 0 }
+        return [depositorHex, { count: before.count - less.count, bytes: before.bytes - less.bytes }]
+      }))))
     }
     await this.db.batch(ops, DURABLE)
     this.totals = totals

@@ -451,6 +451,67 @@ describe('mailbox over libp2p (TCP on 127.0.0.1)', function () {
       await stillServing(s)
     })
 
+    it('depositor share: one peer fills at most 1/MAILBOX_DEPOSITOR_SHARE of an inbox, other senders still deposit; acks and sweeps give room back', async () => {
+      // 160 envelopes: 20 per depositor (above the floor of MAILBOX_DEPOSITOR_MIN_ENVELOPES)
+      const quotaCount = 20 * constants.MAILBOX_DEPOSITOR_SHARE
+      expect(20).to.be.greaterThan(constants.MAILBOX_DEPOSITOR_MIN_ENVELOPES)
+      const s = await freshServer({ quotaCount, retention: 60 })
+      const stored: MailboxReceipt[] = []
+      for (let i = 0; i < 20; i++) {
+        stored.push(await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf(`share ${i}`)))
+      }
+      const err = await rejection(alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 20')))
+      expect(err.name).to.equal('QuotaExceededError')
+      expect(err.message).to.include('20 envelopes, at most 20 per depositor')
+      // the inbox is far from full: another sender deposits, and alice's share of another inbox is untouched
+      await carol.services.mailbox.deposit(s.address, bobTag, envelopeOf('honest'))
+      await alice.services.mailbox.deposit(s.address, carolTag, envelopeOf('share elsewhere'))
+      expect(await s.node.services.mailbox.usage(bobTag)).to.include({ count: 21 })
+      // the same envelope again is the stored copy, not a refusal
+      expect((await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 0'))).storedAt).to.equal(stored[0].storedAt)
+
+      // an ACK frees room in the depositor's share
+      await bob.services.mailbox.ack(s.address, bobDevice, [stored[0].envelopeHash])
+      await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 20'))
+      expect((await rejection(alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 21')))).name).to.equal('QuotaExceededError')
+
+      // expired envelopes count until swept; a re-deposit of an expired copy replaces it (counted once); the sweep frees the share
+      s.clock.advance(61_000)
+      await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 1'))
+      expect((await rejection(alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 22')))).name).to.equal('QuotaExceededError')
+      // 19 of alice's and carol's in this inbox, alice's in the other
+      expect(await s.node.services.mailbox.sweep()).to.equal(21)
+      await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('share 22'))
+      expect(await s.node.services.mailbox.usage(bobTag)).to.include({ count: 2 })
+    })
+
+    it('depositor share of bytes: exactly the share fits, one byte more is QuotaExceededError; a restart keeps the count', async () => {
+      const db = new MemoryLevel<string, any>()
+      // 8000 bytes per inbox, 1000 per depositor (above one largest envelope, 50 bytes)
+      const init = { quotaBytes: 1000 * constants.MAILBOX_DEPOSITOR_SHARE, maxEnvelopeBytes: 50 }
+      const first = await freshServer(init, db)
+      for (let i = 0; i < 20; i++) {
+        await alice.services.mailbox.deposit(first.address, bobTag, bytes(50, i))
+      }
+      await first.node.stop()
+      const second = await freshServer(init, db)
+      const err = await rejection(alice.services.mailbox.deposit(second.address, bobTag, bytes(1, 99)))
+      expect(err.name).to.equal('QuotaExceededError')
+      expect(err.message).to.include('1000 per depositor')
+      await carol.services.mailbox.deposit(second.address, bobTag, bytes(50, 100))
+      expect(await second.node.services.mailbox.usage(bobTag)).to.deep.equal({ count: 21, bytes: 1050 })
+    })
+
+    it('depositorShare 1: one peer may fill the whole inbox, and then nobody else can deposit (what the share prevents)', async () => {
+      const s = await freshServer({ quotaCount: 40, depositorShare: 1 })
+      for (let i = 0; i < 40; i++) {
+        await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf(`all ${i}`))
+      }
+      const err = await rejection(carol.services.mailbox.deposit(s.address, bobTag, envelopeOf('honest')))
+      expect(err.name).to.equal('QuotaExceededError')
+      expect(err.message).to.include('holds 40 envelopes, the quota is 40')
+    })
+
     it('a node full in all refuses with QuotaExceededError', async () => {
       const s = await freshServer({ maxTotalCount: 2 })
       await alice.services.mailbox.deposit(s.address, bobTag, envelopeOf('full 1'))
