@@ -7,7 +7,7 @@
 
 import { createBootstrapNode } from '@hypha/bootstrap'
 import { createIdentity, libp2pMailboxes, Messenger, rendezvousPresence, saveIdentity, waitForMailboxes } from '@hypha/core'
-import { createPeerNode, dialBootstrap, waitForDht } from '@hypha/node'
+import { bootstrapPeerIds, createPeerNode, dialBootstrap, waitForDht } from '@hypha/node'
 import { MemoryLevel } from 'memory-level'
 import type { BootstrapServices } from '@hypha/bootstrap'
 import type { MailboxServerInit, MessengerInit } from '@hypha/core'
@@ -37,6 +37,7 @@ export async function startHub (options: { db?: Db, mailbox?: Omit<MailboxServer
     listen: ['/ip4/127.0.0.1/tcp/0'],
     allowLoopback: true,
     connectionManager: { inboundConnectionThreshold: 10_000, maxConnections: 1_000 },
+    connectionsPerHost: 1_000,
     mailbox: { db, difficulty: SUITE_STAMP_DIFFICULTY, ...options.mailbox },
     topics: options.topics
   })
@@ -71,18 +72,25 @@ export interface PeerOptions extends Pick<MessengerInit, 'receipts' | 'log'> {
 
 /** A Node peer on the hubs, its Messenger started, the DHT and mailboxes reachable */
 export async function startPeer (hubs: Hub[], name: string, options: PeerOptions = {}): Promise<Peer> {
+  return startPeerOn(hubs.map(hub => hub.addr), name, options)
+}
+
+/**
+ * `startPeer` on bootstrap multiaddrs (with /p2p/) rather than in-process
+ * hubs: bootstrap nodes running as processes (`startBootstrap`)
+ */
+export async function startPeerOn (bootstrap: string[], name: string, options: PeerOptions = {}): Promise<Peer> {
   let db = options.db
   if (db == null) {
     db = new MemoryLevel<string, any>()
     await saveIdentity(db, await createIdentity({ name, oneTimePrekeys: 4 }))
   }
-  const bootstrap = hubs.map(hub => hub.addr)
   const node = await createPeerNode({ bootstrap, allowLoopback: true, listen: ['/ip4/127.0.0.1/tcp/0'] })
   const { connected } = await dialBootstrap(node, bootstrap)
   if (connected === 0) { throw new Error(`${name}: no hub reachable`) }
   if (!await waitForDht(node, 10_000)) { throw new Error(`${name}: no DHT server`) }
-  await waitForMailboxes(node, Math.min(hubs.length, 3), 10_000)
-  const hubIds = hubs.map(hub => hub.node.peerId)
+  await waitForMailboxes(node, Math.min(bootstrap.length, 3), 10_000)
+  const hubIds = bootstrapPeerIds(bootstrap)
   const messenger = await Messenger.open({
     db,
     mesh: node.services,

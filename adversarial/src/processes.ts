@@ -39,9 +39,12 @@ export class Proc {
   readonly exited: Promise<number | null>
   private readonly waiters = new Set<() => void>()
 
-  constructor (bin: string, args: string[], env: Record<string, string> = {}) {
+  /** With `options.stdin`, stdin stays open for `send` (a child that takes commands); else it is closed at once */
+  constructor (bin: string, args: string[], env: Record<string, string> = {}, options: { stdin?: boolean } = {}) {
     this.child = spawn(process.execPath, [bin, ...args], { env: cleanEnv(env) })
-    this.child.stdin.end()
+    if (options.stdin !== true) { this.child.stdin.end() }
+    // a write racing a SIGKILL fails with EPIPE: that must not throw in the parent
+    this.child.stdin.on('error', () => {})
     let out = ''
     let err = ''
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -106,6 +109,13 @@ export class Proc {
       this.waiters.add(waiter)
       waiter()
     })
+  }
+
+  /** Writes one JSON line to the child's stdin (see `options.stdin`); false once the process is gone */
+  send (command: Line): boolean {
+    if (!this.running || this.child.stdin.destroyed || !this.child.stdin.writable) { return false }
+    this.child.stdin.write(JSON.stringify(command) + '\n')
+    return true
   }
 
   /** Resident set size in MiB (Linux /proc), undefined once the process is gone */

@@ -1,4 +1,8 @@
-import type { Scenario } from './report.ts'
+/**
+ * Replayed and tampered envelopes (issue 7): `replays` (area 'replay') and
+ * `tampering` (area 'tamper'), against the shipped peers and bootstrap node
+ * on 127.0.0.1.
+ */
 
-export const replays: Scenario = async () => []
-export const tampering: Scenario = async () => []
+export { replays } from './replay-replays.ts'
+export { tampering } from './replay-tamper.ts'
