@@ -5,7 +5,7 @@
  */
 
 import { MessageTooLargeError, RateLimitedError, TooManySkippedMessagesError } from '../errors.ts'
-import { CHAIN_STEP_BURST, CHAIN_STEP_RATE, MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
+import { CHAIN_STEP_BURST, CHAIN_STEP_FREE, CHAIN_STEP_RATE, MAX_FORWARD_JUMP, MAX_PLAINTEXT_BYTES, MAX_SKIPPED_MESSAGE_KEYS } from '../protocol/constants.ts'
 import { TokenBuckets } from '../services/mailbox/rate-limit.ts'
 import { wipe } from '../utils/bytes.ts'
 import { open } from './aead.ts'
@@ -43,7 +43,7 @@ export function refillStepBudget (): void {
  */
 export function advance (chainKey: Uint8Array, dh: string, from: number, to: number, what: string): { chainKey: Uint8Array, skipped: Array<[string, Uint8Array]> } {
   checkJump(from, to, what)
-  if (to - from > 0 && !stepBudget.take('device', Date.now(), to - from)) {
+  if (to - from > CHAIN_STEP_FREE && !stepBudget.take('device', Date.now(), to - from - CHAIN_STEP_FREE)) {
     throw new RateLimitedError(`${what} would skip ${to - from} keys: over this device's budget of skipped chain steps (${CHAIN_STEP_RATE} a second), try later`)
   }
   const skipped: Array<[string, Uint8Array]> = []

@@ -42,6 +42,14 @@ export const MAX_FORWARD_JUMP = 25_000
 export const CHAIN_STEP_BURST = 4 * MAX_FORWARD_JUMP
 export const CHAIN_STEP_RATE = 2_000
 
+/**
+ * Steps a message may skip without drawing on that budget: the small gaps of
+ * reordering and loss, so that a flood of forgeries never delays an honest
+ * message that arrives a little out of order (a forgery within it costs a
+ * millisecond or two)
+ */
+export const CHAIN_STEP_FREE = 64
+
 /** Remote ratchet keys of finished chains remembered per session, to tell a late replay (DuplicateMessageError) from a new chain */
 export const MAX_PREVIOUS_CHAINS = 128
 
