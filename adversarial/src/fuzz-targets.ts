@@ -99,6 +99,33 @@ export async function prekeyEnvelopeTarget (): Promise<Target> {
 }
 
 /**
+ * A target decrypted by Bob's SessionManager restored from `saved` (a
+ * session he holds): acted on = it decrypts; each case starts from `saved`
+ */
+function savedSessionTarget (name: string, pool: Uint8Array[], mutation: Target['mutation'], prefix: number, bob: LocalIdentity, saved: ReturnType<SessionManager['toRecord']>): Target {
+  const bobLocal = localDevice(bob)
+  const bobPrekeys = prekeyStore(bob)
+  const notes = new Map<string, number>()
+  let sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
+  return {
+    name,
+    pool,
+    mutation,
+    prefixes: [Uint8Array.of(prefix)],
+    maxBytes: MAX_ENVELOPE,
+    notes,
+    async accept (bytes) {
+      gossipCheck(notes, bytes)
+      await sessions.decrypt(bytes)
+      return ACTED
+    },
+    async reset () {
+      sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
+    }
+  }
+}
+
+/**
  * Later prekey envelopes (0x01) of a session Bob already accepted: they go to
  * that session, not to a new handshake, so every field but the message must
  * be the first envelope's
@@ -111,27 +138,7 @@ export async function knownPrekeyEnvelopeTarget (): Promise<Target> {
   await a.initiate(bundle)
   await b.decrypt(await a.encrypt(bundle.signingKey, text('first')))
   const pool = [await a.encrypt(bundle.signingKey, text('second')), await a.encrypt(bundle.signingKey, text('third, still before any reply'))]
-  const saved = b.toRecord()
-  const bobLocal = localDevice(bob)
-  const bobPrekeys = prekeyStore(bob)
-  const notes = new Map<string, number>()
-  let sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
-  return {
-    name: 'prekey envelope (0x01) of a known session',
-    pool,
-    mutation: { pbOffset: 1 },
-    prefixes: [Uint8Array.of(0x01)],
-    maxBytes: MAX_ENVELOPE,
-    notes,
-    async accept (bytes) {
-      gossipCheck(notes, bytes)
-      await sessions.decrypt(bytes)
-      return ACTED
-    },
-    async reset () {
-      sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
-    }
-  }
+  return savedSessionTarget('prekey envelope (0x01) of a known session', pool, { pbOffset: 1 }, 0x01, bob, b.toRecord())
 }
 
 /**
@@ -158,27 +165,7 @@ export async function ratchetTarget (): Promise<Target> {
   await b.decrypt(m3b)
   await a.decrypt(await b.encrypt(toAlice, text('reply')))
   const newChain = await a.encrypt(toBob, text('message 6, new chain'))
-  const saved = b.toRecord()
-  const bobLocal = localDevice(bob)
-  const bobPrekeys = prekeyStore(bob)
-  const notes = new Map<string, number>()
-  let sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
-  return {
-    name: 'ratchet message (0x02)',
-    pool: [skipped, sameChain, newChain],
-    mutation: {},
-    prefixes: [Uint8Array.of(0x02)],
-    maxBytes: MAX_ENVELOPE,
-    notes,
-    async accept (bytes) {
-      gossipCheck(notes, bytes)
-      await sessions.decrypt(bytes)
-      return ACTED
-    },
-    async reset () {
-      sessions = SessionManager.fromRecord(bobLocal, bobPrekeys, saved)
-    }
-  }
+  return savedSessionTarget('ratchet message (0x02)', [skipped, sameChain, newChain], {}, 0x02, bob, b.toRecord())
 }
 
 /** Group messages (0x04 + a 0x03 sender-key message): the steps of GroupEngine.receive, then the member's SenderKeyReceiver */
