@@ -223,10 +223,11 @@ export async function runConnectionFlood (options: ConnectionFloodOptions): Prom
         return `refused (${err.name}: ${err.message})`
       }
     })()
+    // the negative control stops the node before the first message under attack, so that message waits
+    // for it whatever the machine's speed (stopping it at some moment during the exchange raced a fast one)
+    if (options.pauseNodeMs != null) { node.proc.child.kill('SIGSTOP') }
     const paused = (async () => {
       if (options.pauseNodeMs == null) { return }
-      await new Promise(resolve => setTimeout(resolve, 1_000))
-      node?.proc.child.kill('SIGSTOP')
       await new Promise(resolve => setTimeout(resolve, options.pauseNodeMs))
       node?.proc.child.kill('SIGCONT')
     })()
