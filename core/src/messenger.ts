@@ -664,8 +664,8 @@ export class Messenger extends TypedEventEmitter<MessengerEvents> {
     for (const message of await this.store.outbox()) {
       if (!this.started) { return }
       const contact = await this.store.contact(message.peer)
+      if (contact == null) { continue }
       try {
-        if (contact == null) { throw new ContactNotFoundError('the contact is gone') }
         await this.deliver(contact, message, false)
       } catch (err: any) {
         this.log(`message ${message.id.slice(0, 12)} not sent again: ${err.name}`)

@@ -295,15 +295,15 @@ export class MessengerStore {
     if (message == null) {
       return undefined
     }
-    const leavesOutbox = STATE_RANK[state] > STATE_RANK[message.state ?? 'sending'] && (message.state ?? 'sending') === 'sending'
-    if (STATE_RANK[state] > STATE_RANK[message.state ?? 'sending']) {
+    const before = message.state ?? 'sending'
+    if (STATE_RANK[state] > STATE_RANK[before]) {
       message.state = state
     }
     if (mailboxes != null) {
       message.mailboxes = mailboxes
     }
     const batch = this.db.batch().put(key, message, { sublevel: this.messagesDb })
-    if (leavesOutbox) { batch.del(id, { sublevel: this.outboxDb }) }
+    if (before === 'sending' && message.state !== 'sending') { batch.del(id, { sublevel: this.outboxDb }) }
     await batch.write()
     return message
   }
