@@ -39,10 +39,12 @@ import type { Connection, Stream } from '@libp2p/interface'
  * BOOTSTRAP_MAX_STREAMS_PER_CONNECTION (64) streams, at
  * BOOTSTRAP_CONNECTION_RATE (5) connections a second; a held stream of this
  * flood costs the node about 100 KiB as measured (its burst, the socket
- * chunks the burst pins, yamux and handler state), so at most ~200 MiB; the
- * heap that the churn of refused connections leaves (~190 MiB when nothing
- * else runs) is reused by it. The flood is bounded by the node's limits,
- * not by the attacker's patience.
+ * chunks the burst pins, yamux and handler state), so at most ~200 MiB.
+ * Connections over the per-host limits are closed at the TCP accept
+ * (`HostGate`), so refusing them makes no garbage, and the bin caps V8's
+ * heap growth (BOOTSTRAP_HEAP_GROWING_PERCENT), so the garbage of the
+ * streams does not become a heap 4 times the live data. The flood is
+ * bounded by the node's limits, not by the attacker's patience.
  */
 export const CONNECTION_FLOOD_RSS_BUDGET_MIB = 256
 

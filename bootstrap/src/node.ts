@@ -13,7 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import {
   BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, BOOTSTRAP_MAX_DHT_STREAMS, BOOTSTRAP_MAX_GOSSIPSUB_STREAMS, BOOTSTRAP_MAX_STREAM_BUFFER, BOOTSTRAP_MAX_STREAMS_PER_CONNECTION,
-  connectionManagerOptions, perHostGater
+  BOOTSTRAP_CONNECTION_RATE, connectionManagerOptions, HostGate, hostOf, perHostGater
 } from './limits.ts'
 import type { MailboxServer, MailboxServerInit, RendezvousServer, RendezvousServerInit } from '@hypha/core'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
@@ -116,6 +116,8 @@ export interface BootstrapNodeOptions {
 }
 
 export interface BootstrapServices extends Record<string, unknown> {
+  /** The per-host limits at the TCP accept, and what they refused */
+  hostGate: HostGate
   identify: Identify
   ping: Ping
   autoNAT: unknown
@@ -146,21 +148,36 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
   }
   // the gater needs the node it guards
   let connections = (): Connection[] => []
+  const connectionManager = { ...connectionManagerOptions(), ...options.connectionManager }
+  // the same per-host limits, at the TCP accept (limits.ts)
+  const gate = new HostGate({
+    rate: connectionManager.inboundConnectionThreshold ?? BOOTSTRAP_CONNECTION_RATE,
+    perHost,
+    held: host => {
+      let held = 0
+      for (const connection of connections()) {
+        if (hostOf(connection.remoteAddr) === host) { held++ }
+      }
+      return held
+    }
+  })
 
   const node = await createLibp2p({
     privateKey: options.privateKey,
     datastore: options.datastore,
-    connectionManager: { ...connectionManagerOptions(), ...options.connectionManager },
+    connectionManager,
     connectionGater: perHostGater(perHost, () => connections()),
     start: false,
     addresses: {
       listen: options.listen ?? DEFAULT_BOOTSTRAP_LISTEN
     },
-    transports: [tcp(), webSockets()],
+    // TCPSocketOptions does not list blockList; net.createServer takes it (Node >= 22.13)
+    transports: [tcp({ listenOpts: { blockList: gate } as any }), webSockets()],
     connectionEncrypters: [noise()],
     // streams a connection may hold, whatever their protocol (limits.ts)
     streamMuxers: [yamux({ maxInboundStreams: BOOTSTRAP_MAX_STREAMS_PER_CONNECTION, streamOptions: { maxReadBufferLength: BOOTSTRAP_MAX_STREAM_BUFFER } })],
     services: {
+      hostGate: () => gate,
       identify: identify(),
       ping: ping(pingOptions()),
       autoNAT: autoNAT(),

@@ -1,8 +1,14 @@
+import { connect } from 'node:net'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
 import { UsageError } from '@hypha/relay-circuit'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
 import { expect } from 'aegir/chai'
 import {
   BOOTSTRAP_CONNECTION_RATE, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_MAX_PENDING_CONNECTIONS, BOOTSTRAP_STREAM_NEGOTIATION_TIMEOUT,
-  BOOTSTRAP_UPGRADE_TIMEOUT, connectionLimitsFromFlags, connectionManagerOptions, createBootstrapNode, MAX_BOOTSTRAP_CONNECTION_RATE,
+  BOOTSTRAP_UPGRADE_TIMEOUT, connectionLimitsFromFlags, connectionManagerOptions, createBootstrapNode, HostGate, MAX_BOOTSTRAP_CONNECTION_RATE,
   MAX_BOOTSTRAP_MAX_CONNECTIONS
 } from '../src/index.ts'
 import { run } from './fixtures/binary.ts'
@@ -58,5 +64,85 @@ describe('connection limits', () => {
     } finally {
       await node.stop()
     }
+  })
+
+  describe('at the TCP accept (HostGate)', () => {
+    it('blocks a host over its rate, and refills it with time; other hosts keep their own', () => {
+      let now = 1_000
+      const gate = new HostGate({ rate: 3, perHost: 100, held: () => 0, now: () => now })
+      expect([1, 2, 3, 4].map(() => gate.check('10.0.0.1', 'ipv4'))).to.deep.equal([false, false, false, true])
+      expect(gate.check('10.0.0.2', 'ipv4')).to.equal(false)
+      // the same host seen through a dual-stack socket
+      expect(gate.check('::ffff:10.0.0.1', 'ipv6')).to.equal(true)
+      now += 400
+      expect([gate.check('10.0.0.1', 'ipv4'), gate.check('10.0.0.1', 'ipv4')]).to.deep.equal([false, true])
+      expect(gate.refused).to.equal(3)
+    })
+
+    it('blocks a host that holds its share of connections, and what was added to it as a block list', () => {
+      const held = new Map([['10.0.0.1', 2]])
+      const gate = new HostGate({ rate: 100, perHost: 2, held: host => held.get(host) ?? 0 })
+      expect(gate.check('10.0.0.1', 'ipv4')).to.equal(true)
+      held.set('10.0.0.1', 1)
+      expect(gate.check('10.0.0.1', 'ipv4')).to.equal(false)
+      gate.addAddress('10.0.0.9')
+      expect(gate.check('10.0.0.9', 'ipv4')).to.equal(true)
+    })
+
+    it('refuses rates and shares that are not positive integers', () => {
+      expect(() => new HostGate({ rate: 0, perHost: 1, held: () => 0 })).to.throw(RangeError, /rate/)
+      expect(() => new HostGate({ rate: 1, perHost: 1.5, held: () => 0 })).to.throw(RangeError, /perHost/)
+    })
+
+    /** Opens `count` raw TCP sockets at once; resolves with how many the node closed within `ms` */
+    async function closedOf (port: number, count: number, ms: number): Promise<number> {
+      const sockets = Array.from({ length: count }, () => connect(port, '127.0.0.1'))
+      let closed = 0
+      for (const socket of sockets) {
+        socket.on('error', () => {})
+        socket.once('close', () => { closed++ })
+        socket.resume()
+      }
+      await new Promise(resolve => setTimeout(resolve, ms))
+      for (const socket of sockets) { socket.destroy() }
+      return closed
+    }
+
+    it('a bootstrap node closes a host\'s sockets over its rate at once, and keeps serving', async () => {
+      const node = await createBootstrapNode({ listen: ['/ip4/127.0.0.1/tcp/0'], connectionManager: { inboundConnectionThreshold: 2 } })
+      const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+      try {
+        const addr = node.getMultiaddrs().find(ma => ma.toString().includes('/tcp/') && !ma.toString().includes('/ws'))
+        if (addr == null) { throw new Error('no TCP address') }
+        const port = Number(addr.getComponents().find(c => c.name === 'tcp')?.value)
+        // 2 are let in (and wait in their handshake), the other 4 are closed at accept
+        expect(await closedOf(port, 6, 500)).to.equal(4)
+        expect(node.services.hostGate.refused).to.equal(4)
+        // a second later the host has its allowance again
+        await new Promise(resolve => setTimeout(resolve, 1_100))
+        const connection = await client.dial(multiaddr(addr.toString()))
+        expect(connection.status).to.equal('open')
+      } finally {
+        await client.stop()
+        await node.stop()
+      }
+    })
+
+    it('a bootstrap node closes a host\'s sockets at accept once the host holds its share', async () => {
+      const node = await createBootstrapNode({ listen: ['/ip4/127.0.0.1/tcp/0'], connectionsPerHost: 1, connectionManager: { inboundConnectionThreshold: 100 } })
+      const client = await createLibp2p({ transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()] })
+      try {
+        const addr = node.getMultiaddrs().find(ma => ma.toString().includes('/tcp/') && !ma.toString().includes('/ws'))
+        if (addr == null) { throw new Error('no TCP address') }
+        await client.dial(multiaddr(addr.toString()))
+        expect(await closedOf(Number(addr.getComponents().find(c => c.name === 'tcp')?.value), 3, 500)).to.equal(3)
+        expect(node.services.hostGate.refused).to.equal(3)
+        // the connection it holds is untouched
+        expect(client.getConnections().map(c => c.status)).to.deep.equal(['open'])
+      } finally {
+        await client.stop()
+        await node.stop()
+      }
+    })
   })
 })

@@ -90,6 +90,8 @@ export type {
   MailboxPage, MailboxPageEntry, DepositOptions, DepositAllResult, FetchOptions, MailboxReceipt, MailboxReceiptFields, MailboxSigner, Stamp, MailboxUsage
 } from './services/mailbox/index.ts'
 export * as mailboxConstants from './services/mailbox/constants.ts'
+export { TokenBuckets } from './services/mailbox/rate-limit.ts'
+export type { TokenBucketsInit } from './services/mailbox/rate-limit.ts'
 export { mailboxListKey, createMailboxList, encodeMailboxList, decodeMailboxList, verifyMailboxList } from './services/records/index.ts'
 export type { VerifiedMailboxList } from './services/records/index.ts'
 export { SignedMailboxList, MailboxRequest, MailboxResponse, RequestType } from './protocol/pb/mailbox.ts'
