@@ -4,8 +4,8 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { UsageError } from '@hypha/relay-circuit'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p } from 'libp2p'
 import { expect } from 'aegir/chai'
+import { createLibp2p } from 'libp2p'
 import {
   BOOTSTRAP_CONNECTION_RATE, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_MAX_PENDING_CONNECTIONS, BOOTSTRAP_STREAM_NEGOTIATION_TIMEOUT,
   BOOTSTRAP_UPGRADE_TIMEOUT, connectionLimitsFromFlags, connectionManagerOptions, createBootstrapNode, HostGate, MAX_BOOTSTRAP_CONNECTION_RATE,
@@ -97,15 +97,15 @@ describe('connection limits', () => {
     /** Opens `count` raw TCP sockets at once; resolves with how many the node closed within `ms` */
     async function closedOf (port: number, count: number, ms: number): Promise<number> {
       const sockets = Array.from({ length: count }, () => connect(port, '127.0.0.1'))
-      let closed = 0
-      for (const socket of sockets) {
+      const closedAt = sockets.map(socket => {
         socket.on('error', () => {})
-        socket.once('close', () => { closed++ })
         socket.resume()
-      }
-      await new Promise(resolve => setTimeout(resolve, ms))
+        return new Promise<boolean>(resolve => { socket.once('close', () => { resolve(true) }) })
+      })
+      const deadline = new Promise<boolean>(resolve => setTimeout(() => { resolve(false) }, ms))
+      const closed = await Promise.all(closedAt.map(async close => Promise.race([close, deadline])))
       for (const socket of sockets) { socket.destroy() }
-      return closed
+      return closed.filter(Boolean).length
     }
 
     it('a bootstrap node closes a host\'s sockets over its rate at once, and keeps serving', async () => {
