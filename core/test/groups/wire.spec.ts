@@ -1,4 +1,5 @@
 import { expect } from 'aegir/chai'
+import { encodeHeader } from '../../src/crypto/ratchet.ts'
 import { generateEd25519 } from '../../src/identity/keys.ts'
 import {
   SenderKey, checkInboxEnvelope, constants, decodeKeyPackage, encodeKeyPackages, entryHint, groupHint, groupInboxKey, groupTopic, openChannelPost, parseChannelInvite,
@@ -56,7 +57,8 @@ describe('group and channel envelopes', () => {
   it('refuses a key package in any but its one encoding, or naming a device twice (a re-wrapped package)', () => {
     // the adversarial suite's tamper scenario had B take its entry out of such re-wrapped packages
     const id = random(32)
-    const envelope = Uint8Array.from([0x02, ...random(100)])
+    // a well-formed ratchet message (random counters would be out of range now and then)
+    const envelope = Uint8Array.from([...encodeHeader(random(32), random(32), 0, 1), ...random(100)])
     const body = encodeKeyPackages(id, [{ hint: random(8), envelope }])[0].subarray(9)
     expect(decodeKeyPackage(body)).to.have.lengthOf(1)
     // the entry's hint tag as a varint field (protobuf decoders read the bytes anyway), an unknown field appended, the entry twice
