@@ -119,11 +119,11 @@ export const BOOTSTRAP_MAX_TRACKED_HOSTS = 4_096
  * V8 grows the heap to about 4 times the live data and keeps it; at 100% it
  * collects sooner instead. Measured by the adversarial suite's connection
  * flood (45 s, ~11,000 connection attempts and ~500 streams a second, with
- * `HostGate`), in four runs each: RSS +297 to +306 MiB with V8's choice,
- * +225 to +240 MiB at 100%, +216 to +239 MiB at 50%; honest p99 latency
- * under the flood 1.4x to 3.0x the baseline at 100%, 2.4x to 3.8x at 50%,
- * 2.6x to 3.0x with V8's choice. Library users of `createBootstrapNode`
- * keep V8's default.
+ * `HostGate`): RSS +297 to +322 MiB with V8's choice (4 runs), +225 to
+ * +241 MiB at 100% (10 runs), +217 to +239 MiB at 50% (4 runs); honest p99
+ * latency under the flood 1.4x to 3.5x the baseline at 100% (within 3x in
+ * 7 of the 10), 2.4x to 3.8x at 50%, 2.6x to 3.0x with V8's choice. Library
+ * users of `createBootstrapNode` keep V8's default.
  */
 export const BOOTSTRAP_HEAP_GROWING_PERCENT = 100
 
