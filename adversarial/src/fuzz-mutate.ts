@@ -16,6 +16,7 @@
  */
 
 import fc from 'fast-check'
+import { concat } from 'uint8arrays/concat'
 
 /** Protobuf wire types: varint, fixed64, length-delimited, start group, end group, fixed32 (6 and 7 are invalid) */
 export type WireType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7
@@ -44,7 +45,8 @@ function readVarint (bytes: Uint8Array, offset: number): { value: bigint, next: 
   return undefined
 }
 
-function writeVarint (value: bigint, pad = 0): number[] {
+/** Unsigned LEB128 (protobuf's) of the low 64 bits of `value`, with `pad` redundant zero groups (a non-canonical encoding) */
+export function writeVarint (value: bigint, pad = 0): number[] {
   const out: number[] = []
   let v = value & ((1n << 64n) - 1n)
   do {
@@ -201,16 +203,6 @@ function nextTo (value: bigint, up: boolean): bigint {
   return value === 0n ? (1n << 64n) - 1n : value - 1n
 }
 
-function concatBytes (...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
-}
-
 function applyByteOp (bytes: Uint8Array, op: MutationOp, pool: Uint8Array[]): Uint8Array {
   const len = bytes.length
   switch (op.kind) {
@@ -230,26 +222,26 @@ function applyByteOp (bytes: Uint8Array, op: MutationOp, pool: Uint8Array[]): Ui
     case 'truncate':
       return bytes.slice(0, len === 0 ? 0 : op.a % len)
     case 'extend':
-      return concatBytes(bytes, op.bytes.length > 0 ? op.bytes : Uint8Array.of(op.b % 256))
+      return concat([bytes, op.bytes.length > 0 ? op.bytes : Uint8Array.of(op.b % 256)])
     case 'insert': {
       const at = op.a % (len + 1)
-      return concatBytes(bytes.subarray(0, at), op.bytes.length > 0 ? op.bytes : Uint8Array.of(op.b % 256), bytes.subarray(at))
+      return concat([bytes.subarray(0, at), op.bytes.length > 0 ? op.bytes : Uint8Array.of(op.b % 256), bytes.subarray(at)])
     }
     case 'delete': {
       if (len === 0) { return bytes }
       const at = op.a % len
-      return concatBytes(bytes.subarray(0, at), bytes.subarray(Math.min(len, at + 1 + op.b % 16)))
+      return concat([bytes.subarray(0, at), bytes.subarray(Math.min(len, at + 1 + op.b % 16))])
     }
     case 'duplicate': {
       if (len === 0) { return bytes }
       const at = op.a % len
       const range = bytes.subarray(at, Math.min(len, at + 1 + op.b % 64))
       const to = op.c % (len + 1)
-      return concatBytes(bytes.subarray(0, to), range, bytes.subarray(to))
+      return concat([bytes.subarray(0, to), range, bytes.subarray(to)])
     }
     case 'splice': {
       const other = pool[op.c % pool.length]
-      return concatBytes(bytes.subarray(0, len === 0 ? 0 : op.a % len), other.subarray(other.length === 0 ? 0 : op.b % other.length))
+      return concat([bytes.subarray(0, len === 0 ? 0 : op.a % len), other.subarray(other.length === 0 ? 0 : op.b % other.length)])
     }
     default:
       return bytes
@@ -275,8 +267,8 @@ function replaceBytes (value: Uint8Array, op: MutationOp): Uint8Array {
     case 0: return new Uint8Array(0)
     case 1: return op.bytes
     case 2: return value.slice(0, value.length === 0 ? 0 : op.c % value.length)
-    case 3: return concatBytes(value, op.bytes.length > 0 ? op.bytes : Uint8Array.of(0))
-    case 4: return concatBytes(value, value)
+    case 3: return concat([value, op.bytes.length > 0 ? op.bytes : Uint8Array.of(0)])
+    case 4: return concat([value, value])
     case 5: return new Uint8Array(65_536 + op.c % 4096).fill(op.a % 256)
     default: {
       if (value.length === 0) { return Uint8Array.of(op.c % 256) }
@@ -371,7 +363,7 @@ export function applyMutation (pool: Uint8Array[], mutation: Mutation, options: 
     if (op.kind.startsWith('pb') && options.pbOffset != null && bytes.length >= options.pbOffset) {
       const body = applyPbOp(bytes.subarray(options.pbOffset), op)
       if (body != null) {
-        bytes = concatBytes(bytes.subarray(0, options.pbOffset), body)
+        bytes = concat([bytes.subarray(0, options.pbOffset), body])
         continue
       }
       // not (or no longer) a protobuf: a byte-level change instead
@@ -383,4 +375,4 @@ export function applyMutation (pool: Uint8Array[], mutation: Mutation, options: 
   return bytes
 }
 
-export { sameBytes, concatBytes }
+export { sameBytes }

@@ -26,7 +26,7 @@ import {
 import { createPeerNode, dialBootstrap } from '@hypha/node'
 import fc from 'fast-check'
 import { HungError, canonicalJson, countError, newTally } from './fuzz-harness.ts'
-import { applyMutation, mutationArbitrary } from './fuzz-mutate.ts'
+import { applyMutation, mutationArbitrary, writeVarint } from './fuzz-mutate.ts'
 import { SUITE_STAMP_DIFFICULTY, startHub } from './mesh.ts'
 import { isTyped } from './report.ts'
 import type { Tally } from './fuzz-harness.ts'
@@ -44,15 +44,7 @@ const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.b
 /* ---------------- framing ---------------- */
 
 function varint (value: bigint | number): Uint8Array {
-  const out: number[] = []
-  let v = BigInt(value)
-  do {
-    let byte = Number(v & 0x7fn)
-    v >>= 7n
-    if (v !== 0n) { byte |= 0x80 }
-    out.push(byte)
-  } while (v !== 0n)
-  return Uint8Array.from(out)
+  return Uint8Array.from(writeVarint(BigInt(value)))
 }
 
 function concat (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {

@@ -8,6 +8,7 @@
  */
 
 import { envelopeId, parseRatchetMessage } from '@hypha/core'
+import { concat } from 'uint8arrays/concat'
 
 export type EnvelopeKind = 'prekey envelope' | 'ratchet message' | 'group message' | 'key package'
 
@@ -205,16 +206,6 @@ function bodyStart (bytes: Uint8Array): number {
     }
     default: return 9
   }
-}
-
-function concat (parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
 }
 
 function pbField (field: number, value: Uint8Array | number): Uint8Array {

@@ -23,7 +23,7 @@
 import { constants, groupInboxKey, mailboxTag } from '@hypha/core'
 import { startHub, startPeer, until } from './mesh.ts'
 import { kindOf, Rng } from './replay-mutations.ts'
-import { Attacker, BARRIER_ID, Capture, crashCounter, heapAfterGcMiB, settle, tally, Target } from './replay-world.ts'
+import { Attacker, BARRIER_ID, Capture, crashCounter, heapAfterGcMiB, settle, stopStage, tally, Target } from './replay-world.ts'
 import { rssMiB } from './report.ts'
 import type { Peer } from './mesh.ts'
 import type { Captured } from './replay-world.ts'
@@ -389,12 +389,7 @@ export const replays: Scenario = async (options: SuiteOptions) => {
     })
     return rows
   } finally {
-    crashes.stop()
-    for (const attacker of attackers) { await attacker.stop().catch(() => {}) }
-    await b?.stop().catch(() => {})
-    for (const peer of peers) { await peer.stop({ close: true }).catch(() => {}) }
-    await capture?.stop().catch(() => {})
-    await hub.stop().catch(() => {})
+    await stopStage({ crashes, attackers, b, peers, capture, hub })
   }
 }
 

@@ -22,7 +22,7 @@
 import { checkInboxEnvelope, constants, decodeKeyPackage, envelopeId, inboxTopic, parseRatchetMessage } from '@hypha/core'
 import { startHub, startPeer, until } from './mesh.ts'
 import { classTally, encodeVarint, kindOf, Rng, tamper } from './replay-mutations.ts'
-import { Attacker, BARRIER_ID, Capture, crashCounter, heapAfterGcMiB, settle, tally, Target } from './replay-world.ts'
+import { Attacker, BARRIER_ID, Capture, crashCounter, heapAfterGcMiB, settle, stopStage, tally, Target } from './replay-world.ts'
 import { rssMiB, TYPED_ERRORS } from './report.ts'
 import type { Peer } from './mesh.ts'
 import type { EnvelopeKind, Variant } from './replay-mutations.ts'
@@ -499,12 +499,7 @@ export const tampering: Scenario = async (options: SuiteOptions) => {
     })
     return rows
   } finally {
-    crashes.stop()
-    for (const attacker of attackers) { await attacker.stop().catch(() => {}) }
-    await b?.stop().catch(() => {})
-    for (const peer of peers) { await peer.stop({ close: true }).catch(() => {}) }
-    await capture?.stop().catch(() => {})
-    await hub.stop().catch(() => {})
+    await stopStage({ crashes, attackers, b, peers, capture, hub })
   }
 }
 

@@ -333,6 +333,16 @@ export function crashCounter (): { count(): number, stop(): void } {
   }
 }
 
+/** Stops what a replay or tamper run started, last started first, whatever happened to each */
+export async function stopStage (stage: { crashes: { stop(): void }, attackers: Attacker[], b?: Target, peers: Peer[], capture?: Capture, hub: Hub }): Promise<void> {
+  stage.crashes.stop()
+  for (const attacker of stage.attackers) { await attacker.stop().catch(() => {}) }
+  await stage.b?.stop().catch(() => {})
+  for (const peer of stage.peers) { await peer.stop({ close: true }).catch(() => {}) }
+  await stage.capture?.stop().catch(() => {})
+  await stage.hub.stop().catch(() => {})
+}
+
 let collect: (() => void) | undefined
 
 /**
