@@ -218,6 +218,15 @@ export function hostOf (addr: Multiaddr): string | undefined {
   return host == null ? undefined : normalizeHost(host)
 }
 
+/** How many of `connections` come from (or go to) `host` */
+export function connectionsFrom (host: string, connections: Connection[]): number {
+  let held = 0
+  for (const connection of connections) {
+    if (hostOf(connection.remoteAddr) === host) { held++ }
+  }
+  return held
+}
+
 /**
  * A connection gater that refuses an inbound connection from a host that
  * already holds `perHost` connections to `node` (counted when the
@@ -227,12 +236,7 @@ export function perHostGater (perHost: number, connections: () => Connection[]):
   return {
     denyInboundConnection: (maConn) => {
       const host = hostOf(maConn.remoteAddr)
-      if (host == null) { return false }
-      let held = 0
-      for (const connection of connections()) {
-        if (hostOf(connection.remoteAddr) === host && ++held >= perHost) { return true }
-      }
-      return false
+      return host != null && connectionsFrom(host, connections()) >= perHost
     }
   }
 }

@@ -13,7 +13,7 @@ import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
 import {
   BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, BOOTSTRAP_MAX_DHT_STREAMS, BOOTSTRAP_MAX_GOSSIPSUB_STREAMS, BOOTSTRAP_MAX_STREAM_BUFFER, BOOTSTRAP_MAX_STREAMS_PER_CONNECTION,
-  BOOTSTRAP_CONNECTION_RATE, connectionManagerOptions, HostGate, hostOf, perHostGater
+  BOOTSTRAP_CONNECTION_RATE, connectionManagerOptions, connectionsFrom, HostGate, perHostGater
 } from './limits.ts'
 import type { MailboxServer, MailboxServerInit, RendezvousServer, RendezvousServerInit } from '@hypha/core'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
@@ -153,13 +153,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
   const gate = new HostGate({
     rate: connectionManager.inboundConnectionThreshold ?? BOOTSTRAP_CONNECTION_RATE,
     perHost,
-    held: host => {
-      let held = 0
-      for (const connection of connections()) {
-        if (hostOf(connection.remoteAddr) === host) { held++ }
-      }
-      return held
-    }
+    held: host => connectionsFrom(host, connections())
   })
 
   const node = await createLibp2p({
