@@ -120,9 +120,9 @@ export const BOOTSTRAP_MAX_TRACKED_HOSTS = 4_096
  * collects sooner instead. Measured by the adversarial suite's connection
  * flood (45 s, ~11,000 connection attempts and ~500 streams a second, with
  * `HostGate`): RSS +297 to +322 MiB with V8's choice (4 runs), +225 to
- * +241 MiB at 100% (10 runs), +217 to +239 MiB at 50% (4 runs); honest p99
+ * +251 MiB at 100% (11 runs), +217 to +239 MiB at 50% (4 runs); honest p99
  * latency under the flood 1.4x to 3.5x the baseline at 100% (within 3x in
- * 7 of the 10), 2.4x to 3.8x at 50%, 2.6x to 3.0x with V8's choice. Library
+ * 8 of the 11), 2.4x to 3.8x at 50%, 2.6x to 3.0x with V8's choice. Library
  * users of `createBootstrapNode` keep V8's default.
  */
 export const BOOTSTRAP_HEAP_GROWING_PERCENT = 100
