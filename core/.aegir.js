@@ -7,12 +7,17 @@
  * folder, mark playwright's headless shell as installed there, and launch
  * Debian's binary instead. See /work/shared/STACK.md, "aegir 48".
  */
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, dirname } from 'node:path'
 
 const PW_DIR = join(import.meta.dirname, '.pw-browsers') // in .gitignore
 process.env.PLAYWRIGHT_BROWSERS_PATH = PW_DIR
+
+// playwright-test makes a browser profile and a service worker folder in the temp directory and
+// never removes them, and Chromium adds its own: the browser tests get a temp directory of their
+// own here, emptied before a run (whatever a failed run left) and removed after it
+const PW_TMP = join(import.meta.dirname, '.pw-tmp') // in .gitignore
 
 const pwTest = createRequire(import.meta.url).resolve('playwright-test/package.json')
 const pwCore = createRequire(pwTest).resolve('playwright-core')
@@ -28,7 +33,14 @@ export default {
     ignore: ['protobufjs']
   },
   test: {
-    before: async () => ({ env: { PLAYWRIGHT_BROWSERS_PATH: PW_DIR } }),
+    before: async () => {
+      rmSync(PW_TMP, { recursive: true, force: true })
+      mkdirSync(PW_TMP, { recursive: true })
+      return { env: { PLAYWRIGHT_BROWSERS_PATH: PW_DIR, TMPDIR: PW_TMP } }
+    },
+    after: async () => {
+      rmSync(PW_TMP, { recursive: true, force: true })
+    },
     browser: {
       config: {
         browserContextOptions: {
