@@ -42,8 +42,10 @@ import type { Connection, Stream } from '@libp2p/interface'
  * chunks the burst pins, yamux and handler state), so at most ~200 MiB.
  * Connections over the per-host limits are closed at the TCP accept
  * (`HostGate`), so refusing them makes no garbage, and the bin caps V8's
- * heap growth (BOOTSTRAP_HEAP_GROWING_PERCENT), so the garbage of the
- * streams does not become a heap 4 times the live data. The flood is
+ * heap growth (BOOTSTRAP_HEAP_GROWING_PERCENT) and its young generation
+ * (BOOTSTRAP_SEMI_SPACE_MIB), so the garbage of the streams becomes neither
+ * a heap 4 times the live data nor scavenge pauses longer than the honest
+ * messages' own latency (bootstrap/src/runtime.ts). The flood is
  * bounded by the node's limits, not by the attacker's patience.
  */
 export const CONNECTION_FLOOD_RSS_BUDGET_MIB = 256

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8'
-import { bootstrapCli } from './cli.ts'
-import { BOOTSTRAP_HEAP_GROWING_PERCENT } from './limits.ts'
+import { tuneRuntime } from './runtime.ts'
 
-// a volunteer node keeps its memory small under a flood rather than its GC rare (limits.ts)
-setFlagsFromString(`--heap-growing-percent=${BOOTSTRAP_HEAP_GROWING_PERCENT}`)
+// a volunteer node keeps its GC pauses short and its memory small under a flood (runtime.ts);
+// before the node is loaded: this may restart the process
+tuneRuntime()
 
+const { bootstrapCli } = await import('./cli.ts')
 await bootstrapCli(process.argv.slice(2), process.env)

@@ -111,22 +111,6 @@ export const BOOTSTRAP_MAX_GOSSIPSUB_STREAMS = 2
  */
 export const BOOTSTRAP_MAX_TRACKED_HOSTS = 4_096
 
-/**
- * How far V8 lets the `hypha-bootstrap` process's heap grow past what
- * survived its last full collection, in percent (V8 picks 10% to 300% by
- * itself, from how fast it collects): set at start by the bin. A node under
- * a connection and stream flood makes garbage fast and collects it fast, so
- * V8 grows the heap to about 4 times the live data and keeps it; at 100% it
- * collects sooner instead. Measured by the adversarial suite's connection
- * flood (45 s, ~11,000 connection attempts and ~500 streams a second, with
- * `HostGate`): RSS +297 to +322 MiB with V8's choice (4 runs), +225 to
- * +251 MiB at 100% (11 runs), +217 to +239 MiB at 50% (4 runs); honest p99
- * latency under the flood 1.4x to 3.5x the baseline at 100% (within 3x in
- * 8 of the 11), 2.4x to 3.8x at 50%, 2.6x to 3.0x with V8's choice. Library
- * users of `createBootstrapNode` keep V8's default.
- */
-export const BOOTSTRAP_HEAP_GROWING_PERCENT = 100
-
 /** Upper bound an operator may set for `--max-connections` */
 export const MAX_BOOTSTRAP_MAX_CONNECTIONS = 100_000
 
