@@ -4,6 +4,7 @@
  * host can serve it from any path; config.json is fetched beside it.
  */
 
+import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -94,6 +95,36 @@ function oneCopyOf (name: string, owner: string): Plugin {
 }
 
 /**
+ * workbox-build writes the service worker's entry through tempy into the
+ * temp directory and never removes it (one folder with a sw.js per build):
+ * during a build the temp directory is this package's .build-tmp (in
+ * .gitignore), emptied when the build starts and removed once the service
+ * worker is written (the last step of closeBundle)
+ */
+function ownTempDir (): Plugin {
+  const dir = fileURLToPath(new URL('./.build-tmp', import.meta.url))
+  let before: string | undefined
+  return {
+    name: 'hypha-own-temp-dir',
+    apply: 'build',
+    buildStart () {
+      rmSync(dir, { recursive: true, force: true })
+      mkdirSync(dir, { recursive: true })
+      before = process.env.TMPDIR
+      process.env.TMPDIR = dir
+    },
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler () {
+        if (before == null) { delete process.env.TMPDIR } else { process.env.TMPDIR = before }
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  }
+}
+
+/**
  * Core modules loaded on demand only (see manualChunks): the group engine and
  * what only it uses, backups (export, import: scrypt and the backup codec), and
  * wallet signatures (SIWE: secp256k1, for wallet accounts and their device lists)
@@ -122,6 +153,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 2048
   },
   plugins: [
+    ownTempDir(),
     oneCopyOf('p-event', 'libp2p'),
     kadRefreshKeys(),
     noRsaEcdsaKeys(),
