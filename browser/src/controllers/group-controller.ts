@@ -9,6 +9,7 @@
 
 import { constants } from '@hypha/core'
 import { EventsController } from './events-controller.ts'
+import { SerialLoad } from './serial-load.ts'
 import type { HyphaClient } from '../hypha-client.ts'
 import type { ChannelInfo, Contact, GroupInfo, GroupMessage, GroupSendResult, Messenger } from '@hypha/core'
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
@@ -89,8 +90,7 @@ export class GroupController implements ReactiveController {
   private readonly client: () => HyphaClient | undefined
   private kind: GroupKind = 'group'
   private id = ''
-  private loading = false
-  private again = false
+  private readonly loader = new SerialLoad(async () => this.loadOnce())
   private nextLocalId = 0
 
   private readonly onVisible = (): void => { void this.markRead() }
@@ -148,34 +148,30 @@ export class GroupController implements ReactiveController {
     return aliases
   }
 
-  /** One load at a time; a change during a load makes one more */
+  /** Loads the group or channel again; a change during a load makes one more (SerialLoad) */
   async load (): Promise<void> {
+    await this.loader.request()
+  }
+
+  /** One load: the group or channel and its messages; then everything shown is read */
+  private async loadOnce (): Promise<void> {
     const client = this.client()
-    if (client?.messenger == null || this.id === '') { return }
-    if (this.loading) {
-      this.again = true
-      return
-    }
-    this.loading = true
+    const { kind, id } = this
+    if (client?.messenger == null || id === '') { return }
     try {
-      do {
-        this.again = false
-        const { kind, id } = this
-        const messenger = client.messenger
-        const info = kind === 'group' ? await messenger.group(id) : await messenger.channel(id)
-        const messages = await client.groupHistory({ kind, id })
-        if (kind !== this.kind || id !== this.id) { continue }
-        this.info = info
-        this.messages = messages.slice(-MAX_RENDERED_GROUP_MESSAGES)
-      } while (this.again)
+      const messenger = client.messenger
+      const info = kind === 'group' ? await messenger.group(id) : await messenger.channel(id)
+      const messages = await client.groupHistory({ kind, id })
+      if (kind !== this.kind || id !== this.id) { return }
+      this.info = info
+      this.messages = messages.slice(-MAX_RENDERED_GROUP_MESSAGES)
       this.host.requestUpdate()
-      await this.markRead()
     } catch (err: any) {
       this.error = describeGroupError(err)
       this.host.requestUpdate()
-    } finally {
-      this.loading = false
+      return
     }
+    await this.markRead()
   }
 
   private async loadContacts (): Promise<void> {

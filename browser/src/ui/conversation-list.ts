@@ -2,6 +2,7 @@ import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
+import { SerialLoad } from '../controllers/serial-load.ts'
 import { clientContext } from './context.ts'
 import { baseStyles } from './styles.ts'
 import type { ConversationSummary, GroupSummary, HyphaClient } from '../hypha-client.ts'
@@ -38,8 +39,7 @@ export class ConversationList extends LitElement {
 
   @state() private conversations: Array<ConversationSummary | GroupSummary> = []
 
-  private loading = false
-  private again = false
+  private readonly loader = new SerialLoad(async () => this.loadOnce())
 
   /** Messages, receipts, contact changes, read markers */
   protected readonly changes = new EventsController(this, () => this.client, ['conversations', 'conversation'], () => { void this.load() })
@@ -49,25 +49,19 @@ export class ConversationList extends LitElement {
     void this.load()
   }
 
-  /** One load at a time; a change during a load makes one more */
+  /** Loads the list again; a change during a load makes one more (SerialLoad) */
   private async load (): Promise<void> {
-    if (this.loading) {
-      this.again = true
-      return
-    }
+    await this.loader.request()
+  }
+
+  private async loadOnce (): Promise<void> {
     const client = this.client
     if (client?.messenger == null) { return }
-    this.loading = true
     try {
-      do {
-        this.again = false
-        const [people, groups] = await Promise.all([client.conversations(), client.groupConversations()])
-        this.conversations = [...people, ...groups].sort((a, b) => b.activeAt - a.activeAt)
-      } while (this.again)
+      const [people, groups] = await Promise.all([client.conversations(), client.groupConversations()])
+      this.conversations = [...people, ...groups].sort((a, b) => b.activeAt - a.activeAt)
     } catch {
       // the database closed (the page is going away)
-    } finally {
-      this.loading = false
     }
   }
 

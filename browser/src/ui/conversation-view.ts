@@ -3,6 +3,7 @@ import { consume } from '@lit/context'
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { EventsController } from '../controllers/events-controller.ts'
+import { SerialLoad } from '../controllers/serial-load.ts'
 import { shownState } from '../delivery.ts'
 import { formatTime } from '../time.ts'
 import { clientContext } from './context.ts'
@@ -69,8 +70,9 @@ export class ConversationView extends LitElement {
 
   @query('ol') private list?: HTMLOListElement
 
-  private loading = false
-  private again = false
+  /** The alias field shows the contact's alias again at the next load (a new conversation) */
+  private resetAlias = false
+  private readonly loader = new SerialLoad(async () => this.loadOnce())
   private stickToBottom = true
 
   /** New messages, receipts and contact changes of this conversation */
@@ -106,32 +108,30 @@ export class ConversationView extends LitElement {
     if (this.stickToBottom && this.list != null) { this.list.scrollTop = this.list.scrollHeight }
   }
 
+  /** Loads the conversation again; a change during a load makes one more (SerialLoad) */
   private async load (resetAlias = false): Promise<void> {
+    if (resetAlias) { this.resetAlias = true }
+    await this.loader.request()
+  }
+
+  /** One load: the history, what is still being sent, the contact; then everything shown is read */
+  private async loadOnce (): Promise<void> {
     const client = this.client
-    if (client?.messenger == null || this.userId === '') { return }
-    if (this.loading) {
-      this.again = true
-      return
-    }
-    this.loading = true
+    const userId = this.userId
+    if (client?.messenger == null || userId === '') { return }
     try {
-      do {
-        this.again = false
-        const userId = this.userId
-        const [history, contact] = await Promise.all([client.history(userId), client.contact(userId)])
-        if (userId !== this.userId) { continue }
-        this.history = history.slice(-MAX_RENDERED_MESSAGES)
-        this.pending = client.pending(userId)
-        if (resetAlias || this.contact?.alias !== contact?.alias) { this.alias = contact?.alias ?? '' }
-        this.contact = contact
-        resetAlias = false
-      } while (this.again)
-      await this.markRead()
+      const [history, contact] = await Promise.all([client.history(userId), client.contact(userId)])
+      if (userId !== this.userId) { return }
+      this.history = history.slice(-MAX_RENDERED_MESSAGES)
+      this.pending = client.pending(userId)
+      if (this.resetAlias || this.contact?.alias !== contact?.alias) { this.alias = contact?.alias ?? '' }
+      this.contact = contact
+      this.resetAlias = false
     } catch (err: any) {
       this.error = err.message
-    } finally {
-      this.loading = false
+      return
     }
+    await this.markRead()
   }
 
   private async markRead (): Promise<void> {
