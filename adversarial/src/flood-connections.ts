@@ -41,7 +41,10 @@ import type { Connection, Stream } from '@libp2p/interface'
  * flood costs the node about 100 KiB as measured (its burst, the socket
  * chunks the burst pins, yamux and handler state), so at most ~200 MiB.
  * Connections over the per-host limits are closed at the TCP accept
- * (`HostGate`), so refusing them makes no garbage, and the bin caps V8's
+ * (`HostGate`), so refusing them makes no garbage; what the held
+ * connections send is read at most at the node's read budget (each
+ * connection's own allowance and its host's shared pool, inbound-budget.ts),
+ * so a flood of bytes costs bounded decryption a second; and the bin caps V8's
  * heap growth (BOOTSTRAP_HEAP_GROWING_PERCENT) and its young generation
  * (BOOTSTRAP_SEMI_SPACE_MIB), so the garbage of the streams becomes neither
  * a heap 4 times the live data nor scavenge pauses longer than the honest

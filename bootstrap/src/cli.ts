@@ -12,6 +12,7 @@ import {
 } from '@hypha/relay-circuit'
 import { openDatastore } from './datastore.ts'
 import { formatBytes, formatDuration } from './format.ts'
+import { BOOTSTRAP_CONNECTION_READ_RATE, BOOTSTRAP_HOST_READ_RATE, readBudgetOf } from './inbound-budget.ts'
 import { BOOTSTRAP_CONNECTION_RATE, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, CONNECTION_FLAGS, connectionLimitsFromFlags, connectionManagerOptions } from './limits.ts'
 import { MAILBOX_FLAGS, mailboxOptionsFromFlags, mailboxPolicy, openMailboxDb } from './mailbox.ts'
 import { createBootstrapNode, DEFAULT_BOOTSTRAP_LISTEN } from './node.ts'
@@ -55,6 +56,10 @@ Options (each also read from the environment variable in brackets):
   --connection-rate <n>         inbound connections one IP address may open per second
                                 (a mesh on one machine needs more)
                                 [HYPHA_BOOTSTRAP_CONNECTION_RATE] default: ${BOOTSTRAP_CONNECTION_RATE}
+  --host-read-rate <bytes>      bytes a second the connections of one IP address share
+                                beyond each one's own ${BOOTSTRAP_CONNECTION_READ_RATE}; a heavier
+                                sender is paused, not cut off (a busy mesh on one machine
+                                needs more) [HYPHA_BOOTSTRAP_HOST_READ_RATE] default: ${BOOTSTRAP_HOST_READ_RATE}
   --mailbox-retention <time>    how long an envelope is kept [HYPHA_BOOTSTRAP_MAILBOX_RETENTION]
                                 default: 30d
   --mailbox-quota <n>[,<size>]  envelopes, and optionally bytes, one inbox may hold
@@ -175,6 +180,7 @@ export async function runBootstrap (options: BootstrapRunOptions): Promise<void>
         limits: options.limits,
         connectionManager: connectionManagerOptions(options.connections),
         connectionsPerHost: options.connections?.connectionsPerHost,
+        readBudget: readBudgetOf(options.connections),
         mailbox: { ...mailbox, db: mailboxDb }
       })
       if (options.web != null) {

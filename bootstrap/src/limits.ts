@@ -38,13 +38,14 @@
  * and the pending slots, and then new peers are refused until those
  * connections go (connections open before the flood stay open).
  *
- * What they do not bound well: bytes. yamux grants a stream more window as
- * soon as data arrives, whether or not it was read, and libp2p's stream
- * readers buffer up to 4 MiB each before they reset the stream, so a
- * connection that fills every stream it may open holds up to
- * BOOTSTRAP_MAX_STREAMS_PER_CONNECTION times that. The per-host cap is what
- * keeps one host's share of it finite; a node-wide byte budget would need
- * libp2p to apply backpressure.
+ * Bytes: yamux grants a stream more window as soon as data arrives, whether
+ * or not it was read, and a stream nobody reads buffers up to
+ * BOOTSTRAP_MAX_STREAM_BUFFER before it is reset, so a connection that fills
+ * every stream it may open holds up to BOOTSTRAP_MAX_STREAMS_PER_CONNECTION
+ * times that; the per-host cap keeps one host's share of it finite. How fast
+ * a host may send them is the read budget's (`InboundBudget`,
+ * inbound-budget.ts): per connection and per host, before noise decrypts
+ * them, by pausing the socket.
  */
 
 import { BlockList } from 'node:net'
@@ -120,11 +121,15 @@ export const MAX_BOOTSTRAP_CONNECTION_RATE = 100_000
 /** Upper bound for `--max-connections-per-host` */
 export const MAX_BOOTSTRAP_CONNECTIONS_PER_HOST = 100_000
 
+/** Upper bound for `--host-read-rate` (bytes per second per host, inbound-budget.ts) */
+export const MAX_BOOTSTRAP_HOST_READ_RATE = 1024 * 1024 * 1024
+
 /** The connection flags (parseArgs options) */
 export const CONNECTION_FLAGS = {
   'max-connections': { type: 'string' },
   'max-connections-per-host': { type: 'string' },
-  'connection-rate': { type: 'string' }
+  'connection-rate': { type: 'string' },
+  'host-read-rate': { type: 'string' }
 } as const
 
 export interface ConnectionLimits {
@@ -148,6 +153,14 @@ export interface ConnectionLimits {
    * @default BOOTSTRAP_MAX_CONNECTIONS_PER_HOST
    */
   connectionsPerHost?: number
+
+  /**
+   * Bytes a second the connections of one host share beyond their own
+   * allowances (inbound-budget.ts)
+   *
+   * @default BOOTSTRAP_HOST_READ_RATE
+   */
+  hostReadRate?: number
 }
 
 /**
@@ -179,8 +192,8 @@ function count (flag: string, value: string, max: number): number {
 }
 
 /**
- * `--max-connections`, `--max-connections-per-host` and `--connection-rate`,
- * or their environment variables (`${prefix}_MAX_CONNECTIONS`, ...);
+ * `--max-connections`, `--max-connections-per-host`, `--connection-rate`
+ * and `--host-read-rate`, or their environment variables (`${prefix}_MAX_CONNECTIONS`, ...);
  * unset ones are left out, so the named defaults apply.
  *
  * @throws {UsageError} naming the flag, for a value that is not a whole number in range
@@ -193,6 +206,8 @@ export function connectionLimitsFromFlags (values: Record<string, unknown>, env:
   if (rate != null) { limits.connectionRate = count('connection-rate', rate, MAX_BOOTSTRAP_CONNECTION_RATE) }
   const perHost = flagOrEnv(values, env, prefix, 'max-connections-per-host')
   if (perHost != null) { limits.connectionsPerHost = count('max-connections-per-host', perHost, MAX_BOOTSTRAP_CONNECTIONS_PER_HOST) }
+  const readRate = flagOrEnv(values, env, prefix, 'host-read-rate')
+  if (readRate != null) { limits.hostReadRate = count('host-read-rate', readRate, MAX_BOOTSTRAP_HOST_READ_RATE) }
   return limits
 }
 

@@ -11,10 +11,12 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { InboundBudget } from './inbound-budget.ts'
 import {
   BOOTSTRAP_MAX_CONNECTIONS_PER_HOST, BOOTSTRAP_MAX_DHT_STREAMS, BOOTSTRAP_MAX_GOSSIPSUB_STREAMS, BOOTSTRAP_MAX_STREAM_BUFFER, BOOTSTRAP_MAX_STREAMS_PER_CONNECTION,
   BOOTSTRAP_CONNECTION_RATE, connectionManagerOptions, connectionsFrom, HostGate, perHostGater
 } from './limits.ts'
+import type { InboundBudgetInit } from './inbound-budget.ts'
 import type { MailboxServer, MailboxServerInit, RendezvousServer, RendezvousServerInit } from '@hypha/core'
 import type { RelayLimitsInit } from '@hypha/relay-circuit'
 import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
@@ -108,6 +110,16 @@ export interface BootstrapNodeOptions {
   connectionsPerHost?: number
 
   /**
+   * The byte budget of what the node reads (inbound-budget.ts): each
+   * connection's own allowance and its host's shared pool. `false` reads
+   * without one. A mesh of many busy local peers on 127.0.0.1 raises
+   * `hostRate`.
+   *
+   * @default BOOTSTRAP_CONNECTION_READ_RATE and BOOTSTRAP_HOST_READ_RATE
+   */
+  readBudget?: InboundBudgetInit | false
+
+  /**
    * Start listening before returning
    *
    * @default true
@@ -118,6 +130,8 @@ export interface BootstrapNodeOptions {
 export interface BootstrapServices extends Record<string, unknown> {
   /** The per-host limits at the TCP accept, and what they refused */
   hostGate: HostGate
+  /** The byte budget of what the node reads, and how often it paused a connection (absent with `readBudget: false`) */
+  readBudget?: InboundBudget
   identify: Identify
   ping: Ping
   autoNAT: unknown
@@ -156,11 +170,15 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
     held: host => connectionsFrom(host, connections())
   })
 
+  // bytes read, per connection and per host, before noise decrypts them (inbound-budget.ts)
+  const budget = options.readBudget === false ? undefined : new InboundBudget(options.readBudget)
+
   const node = await createLibp2p({
     privateKey: options.privateKey,
     datastore: options.datastore,
     connectionManager,
     connectionGater: perHostGater(perHost, () => connections()),
+    ...(budget == null ? {} : { connectionProtector: () => budget }),
     start: false,
     addresses: {
       listen: options.listen ?? DEFAULT_BOOTSTRAP_LISTEN
@@ -172,6 +190,7 @@ export async function createBootstrapNode (options: BootstrapNodeOptions = {}): 
     streamMuxers: [yamux({ maxInboundStreams: BOOTSTRAP_MAX_STREAMS_PER_CONNECTION, streamOptions: { maxReadBufferLength: BOOTSTRAP_MAX_STREAM_BUFFER } })],
     services: {
       hostGate: () => gate,
+      ...(budget == null ? {} : { readBudget: () => budget }),
       identify: identify(),
       ping: ping(pingOptions()),
       autoNAT: autoNAT(),

@@ -9,7 +9,7 @@ import { createLibp2p } from 'libp2p'
 import {
   BOOTSTRAP_CONNECTION_RATE, BOOTSTRAP_MAX_CONNECTIONS, BOOTSTRAP_MAX_PENDING_CONNECTIONS, BOOTSTRAP_STREAM_NEGOTIATION_TIMEOUT,
   BOOTSTRAP_UPGRADE_TIMEOUT, connectionLimitsFromFlags, connectionManagerOptions, createBootstrapNode, HostGate, MAX_BOOTSTRAP_CONNECTION_RATE,
-  MAX_BOOTSTRAP_MAX_CONNECTIONS
+  MAX_BOOTSTRAP_MAX_CONNECTIONS, MAX_BOOTSTRAP_HOST_READ_RATE, BOOTSTRAP_HOST_READ_BURST, readBudgetOf
 } from '../src/index.ts'
 import { run } from './fixtures/binary.ts'
 
@@ -35,13 +35,23 @@ describe('connection limits', () => {
     const env = { HYPHA_BOOTSTRAP_MAX_CONNECTIONS: '32', HYPHA_BOOTSTRAP_CONNECTION_RATE: '9' }
     expect(connectionLimitsFromFlags({}, env, ENV)).to.deep.equal({ maxConnections: 32, connectionRate: 9 })
     expect(connectionLimitsFromFlags({ 'max-connections': '33' }, env, ENV)).to.deep.equal({ maxConnections: 33, connectionRate: 9 })
+    expect(connectionLimitsFromFlags({ 'host-read-rate': '4194304' }, {}, ENV)).to.deep.equal({ hostReadRate: 4_194_304 })
+    expect(connectionLimitsFromFlags({}, { HYPHA_BOOTSTRAP_HOST_READ_RATE: '65536' }, ENV)).to.deep.equal({ hostReadRate: 65_536 })
+  })
+
+  it('turns --host-read-rate into a read budget whose pool holds at least a second of it', () => {
+    expect(readBudgetOf({})).to.equal(undefined)
+    expect(readBudgetOf({ hostReadRate: 65_536 })).to.deep.equal({ hostRate: 65_536, hostBurst: BOOTSTRAP_HOST_READ_BURST })
+    expect(readBudgetOf({ hostReadRate: 8 * BOOTSTRAP_HOST_READ_BURST })).to.deep.equal({ hostRate: 8 * BOOTSTRAP_HOST_READ_BURST, hostBurst: 8 * BOOTSTRAP_HOST_READ_BURST })
   })
 
   const bad: Array<[string, string, string]> = [
     ['max-connections', '0', `--max-connections must be a whole number from 1 to ${MAX_BOOTSTRAP_MAX_CONNECTIONS}, got "0"`],
     ['max-connections', String(MAX_BOOTSTRAP_MAX_CONNECTIONS + 1), `--max-connections must be a whole number from 1 to ${MAX_BOOTSTRAP_MAX_CONNECTIONS}, got "${MAX_BOOTSTRAP_MAX_CONNECTIONS + 1}"`],
     ['connection-rate', '2.5', `--connection-rate must be a whole number from 1 to ${MAX_BOOTSTRAP_CONNECTION_RATE}, got "2.5"`],
-    ['connection-rate', 'fast', `--connection-rate must be a whole number from 1 to ${MAX_BOOTSTRAP_CONNECTION_RATE}, got "fast"`]
+    ['connection-rate', 'fast', `--connection-rate must be a whole number from 1 to ${MAX_BOOTSTRAP_CONNECTION_RATE}, got "fast"`],
+    ['host-read-rate', '0', `--host-read-rate must be a whole number from 1 to ${MAX_BOOTSTRAP_HOST_READ_RATE}, got "0"`],
+    ['host-read-rate', '512KiB', `--host-read-rate must be a whole number from 1 to ${MAX_BOOTSTRAP_HOST_READ_RATE}, got "512KiB"`]
   ]
   for (const [flag, value, message] of bad) {
     it(`refuses --${flag} ${value}`, () => {
