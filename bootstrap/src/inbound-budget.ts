@@ -22,6 +22,7 @@
  * they come through has its own limits).
  */
 
+import { TokenBuckets } from '@hypha/core'
 import { hostOf } from './limits.ts'
 import type { ConnectionLimits } from './limits.ts'
 import type { Connection, ConnectionProtector, MessageStream, StreamMessageEvent } from '@libp2p/interface'
@@ -70,15 +71,10 @@ export interface InboundBudgetInit {
   now?(): number
 }
 
-/** Tokens (bytes) that refill at `rate` a second up to `burst`; may go below zero (what is owed) */
-interface Bucket {
+/** A connection's own allowance: bytes that refill at `rate` a second up to `burst` */
+interface Allowance {
   tokens: number
   updatedAt: number
-}
-
-function refill (bucket: Bucket, rate: number, burst: number, now: number): void {
-  bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.updatedAt) * rate / 1000)
-  bucket.updatedAt = Math.max(now, bucket.updatedAt)
 }
 
 function positiveInteger (name: string, value: number): number {
@@ -89,11 +85,9 @@ function positiveInteger (name: string, value: number): number {
 export class InboundBudget implements ConnectionProtector {
   private readonly connectionRate: number
   private readonly connectionBurst: number
-  private readonly hostRate: number
-  private readonly hostBurst: number
+  /** Hosts' shared pools (a byte a token), in debt while a connection of theirs is paused */
+  private readonly pools: TokenBuckets
   private readonly now: () => number
-  /** Hosts' shared pools, least recently used first */
-  private readonly hosts = new Map<string, Bucket>()
   /** Connections paused now */
   paused = 0
   /** Times a connection was paused, since the start */
@@ -104,8 +98,9 @@ export class InboundBudget implements ConnectionProtector {
   constructor (init: InboundBudgetInit = {}) {
     this.connectionRate = positiveInteger('connectionRate', init.connectionRate ?? BOOTSTRAP_CONNECTION_READ_RATE)
     this.connectionBurst = positiveInteger('connectionBurst', init.connectionBurst ?? BOOTSTRAP_CONNECTION_READ_BURST)
-    this.hostRate = positiveInteger('hostRate', init.hostRate ?? BOOTSTRAP_HOST_READ_RATE)
-    this.hostBurst = positiveInteger('hostBurst', init.hostBurst ?? BOOTSTRAP_HOST_READ_BURST)
+    const hostRate = positiveInteger('hostRate', init.hostRate ?? BOOTSTRAP_HOST_READ_RATE)
+    const hostBurst = positiveInteger('hostBurst', init.hostBurst ?? BOOTSTRAP_HOST_READ_BURST)
+    this.pools = new TokenBuckets({ burst: hostBurst, interval: 1000 / hostRate, maxBuckets: BOOTSTRAP_MAX_BUDGETED_HOSTS })
     this.now = init.now ?? Date.now
   }
 
@@ -119,7 +114,7 @@ export class InboundBudget implements ConnectionProtector {
   }
 
   private watch (connection: MessageStream, host: string): void {
-    const own: Bucket = { tokens: this.connectionBurst, updatedAt: this.now() }
+    const own: Allowance = { tokens: this.connectionBurst, updatedAt: this.now() }
     let timer: ReturnType<typeof setTimeout> | undefined
     const resume = (): void => {
       timer = undefined
@@ -134,13 +129,13 @@ export class InboundBudget implements ConnectionProtector {
       const n = evt.data.byteLength
       this.bytes += n
       const now = this.now()
-      refill(own, this.connectionRate, this.connectionBurst, now)
-      const fromOwn = Math.min(n, Math.max(0, own.tokens))
+      own.tokens = Math.min(this.connectionBurst, own.tokens + Math.max(0, now - own.updatedAt) * this.connectionRate / 1000)
+      own.updatedAt = Math.max(now, own.updatedAt)
+      const fromOwn = Math.min(n, own.tokens)
       own.tokens -= fromOwn
       if (fromOwn === n) { return }
-      const pool = this.pool(host, now)
-      pool.tokens -= n - fromOwn
-      if (pool.tokens >= 0 || timer != null || connection.status !== 'open') { return }
+      const left = this.pools.spend(host, now, n - fromOwn)
+      if (left >= 0 || timer != null || connection.status !== 'open') { return }
       // the pool is spent: read this connection again once the host has paid back what it owes
       try {
         connection.pause()
@@ -149,7 +144,7 @@ export class InboundBudget implements ConnectionProtector {
       }
       this.paused++
       this.pauses++
-      timer = setTimeout(resume, Math.ceil(-pool.tokens * 1000 / this.hostRate))
+      timer = setTimeout(resume, Math.ceil(-left * this.pools.interval))
     }
     connection.addEventListener('message', onMessage)
     connection.addEventListener('close', () => {
@@ -160,19 +155,5 @@ export class InboundBudget implements ConnectionProtector {
         this.paused--
       }
     }, { once: true })
-  }
-
-  private pool (host: string, now: number): Bucket {
-    let pool = this.hosts.get(host)
-    if (pool == null) {
-      pool = { tokens: this.hostBurst, updatedAt: now }
-    } else {
-      this.hosts.delete(host)
-      refill(pool, this.hostRate, this.hostBurst, now)
-    }
-    // re-inserted last: Map order is then least recently used first
-    this.hosts.set(host, pool)
-    if (this.hosts.size > BOOTSTRAP_MAX_BUDGETED_HOSTS) { this.hosts.delete(this.hosts.keys().next().value as string) }
-    return pool
   }
 }

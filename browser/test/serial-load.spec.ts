@@ -9,7 +9,7 @@ function gate (): { promise: Promise<void>, open(): void } {
 }
 
 /** A task of two steps (a load, then a last step such as marking the messages read), each held by a gate */
-function twoSteps (): { task(): Promise<void>, started: number[], first: Array<ReturnType<typeof gate>>, last: Array<ReturnType<typeof gate>>, active(): number, most(): number } {
+function twoSteps (): { task(): Promise<void>, finish(run: number): void, started: number[], first: Array<ReturnType<typeof gate>>, last: Array<ReturnType<typeof gate>>, active(): number, most(): number } {
   const started: number[] = []
   const first: Array<ReturnType<typeof gate>> = []
   const last: Array<ReturnType<typeof gate>> = []
@@ -21,6 +21,11 @@ function twoSteps (): { task(): Promise<void>, started: number[], first: Array<R
     last,
     active: () => active,
     most: () => most,
+    /** Lets run `run` through both of its steps */
+    finish (run: number) {
+      first[run].open()
+      last[run].open()
+    },
     async task () {
       const run = started.length
       started.push(run)
@@ -43,8 +48,7 @@ describe('SerialLoad', () => {
     const load = new SerialLoad(steps.task)
     const done = load.request()
     await tick()
-    steps.first[0].open()
-    steps.last[0].open()
+    steps.finish(0)
     await done
     expect(steps.started).to.have.lengthOf(1)
   })
@@ -61,8 +65,7 @@ describe('SerialLoad', () => {
     steps.last[0].open()
     await tick()
     expect(steps.started).to.have.lengthOf(2)
-    steps.first[1].open()
-    steps.last[1].open()
+    steps.finish(1)
     await done
     expect(steps.started).to.have.lengthOf(2)
   })
@@ -77,8 +80,7 @@ describe('SerialLoad', () => {
     for (let i = 0; i < 10; i++) { void load.request() }
     steps.last[0].open()
     await tick()
-    steps.first[1].open()
-    steps.last[1].open()
+    steps.finish(1)
     await done
     expect(steps.started).to.have.lengthOf(2)
     expect(steps.most()).to.equal(1)

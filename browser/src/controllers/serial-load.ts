@@ -15,7 +15,7 @@ export class SerialLoad {
     this.task = task
   }
 
-  /** Runs the task now, or once more after the run under way; resolves when this call's runs are done */
+  /** Runs the task now (resolving once no request is left), or asks the run under way for one more (resolving at once) */
   async request (): Promise<void> {
     this.requested = true
     if (this.running) { return }

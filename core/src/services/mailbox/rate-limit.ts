@@ -1,8 +1,9 @@
 /**
- * Token buckets keyed by remote peer: each holds up to `burst` tokens and
- * gains one every `interval` ms; a deposit takes one. At most `maxBuckets`
- * are kept, least recently used dropped first (a dropped bucket is as good
- * as full, so evicting one only ever forgives a peer).
+ * Token buckets keyed by remote peer (or host): each holds up to `burst`
+ * tokens and gains one every `interval` ms; a deposit takes one, and `spend`
+ * may run a bucket into debt (a byte budget). At most `maxBuckets` are kept,
+ * least recently used dropped first (a dropped bucket is as good as full, so
+ * evicting one only ever forgives a peer).
  */
 
 interface Bucket {
@@ -30,6 +31,28 @@ export class TokenBuckets {
 
   /** Take `count` tokens (default 1) for `key` at time `now` (ms); false, taking none, when its bucket holds fewer */
   take (key: string, now: number, count = 1): boolean {
+    const bucket = this.bucket(key, now)
+    if (bucket.tokens < count) {
+      return false
+    }
+    bucket.tokens -= count
+    return true
+  }
+
+  /**
+   * Take `count` tokens for `key` at time `now` (ms) even when its bucket
+   * holds fewer: it goes below zero, a debt the refill pays back first.
+   * Returns the tokens left (negative: owed; `-left * interval` ms until
+   * the debt is paid).
+   */
+  spend (key: string, now: number, count: number): number {
+    const bucket = this.bucket(key, now)
+    bucket.tokens -= count
+    return bucket.tokens
+  }
+
+  /** The bucket of `key`, refilled up to `now`, moved to most recently used */
+  private bucket (key: string, now: number): Bucket {
     let bucket = this.buckets.get(key)
     if (bucket == null) {
       bucket = { tokens: this.burst, updatedAt: now }
@@ -44,11 +67,7 @@ export class TokenBuckets {
       const oldest = this.buckets.keys().next().value as string
       this.buckets.delete(oldest)
     }
-    if (bucket.tokens < count) {
-      return false
-    }
-    bucket.tokens -= count
-    return true
+    return bucket
   }
 
   clear (): void {
